@@ -1,0 +1,43 @@
+# patchserver: `make run` serves a demo instance, `make test` runs every test.
+
+PORT ?= 8000
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+# Development runs only: `make run` is a local demo server, not a deployment.
+RUN_ENV := DEBUG=1
+
+.PHONY: help venv run test lint format migrations clean
+
+help:
+	@echo "make run    set up a virtualenv and the SQLite database, load demo data,"
+	@echo "            serve on http://127.0.0.1:$(PORT)/ (PORT=8001 to change)"
+	@echo "make test   set up the virtualenv and run linters and every test"
+	@echo "make format reformat the code with ruff"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || { python=$$(scripts/find-python) && "$$python" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py setupdemo --port $(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+test: lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

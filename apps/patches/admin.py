@@ -1,0 +1,102 @@
+from django.contrib import admin
+
+from apps.patches.models import (
+    Cover,
+    CoverComment,
+    Patch,
+    PatchComment,
+    PatchRelation,
+    Series,
+    SeriesReference,
+    State,
+    Tag,
+)
+
+
+@admin.register(State)
+class StateAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "ordering", "action_required")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "pattern", "abbrev", "show_column")
+
+
+class SubmissionAdmin(admin.ModelAdmin):
+    # Lists can be long and bodies large: never load every related row into
+    # a select box, and search only indexed-ish short fields.
+    list_select_related = ("project", "submitter")
+    raw_id_fields = ("submitter",)
+    search_fields = ("name", "msgid", "submitter__email", "submitter__name")
+    date_hierarchy = "date"
+
+
+@admin.register(Patch)
+class PatchAdmin(SubmissionAdmin):
+    list_display = (
+        "name",
+        "project",
+        "submitter",
+        "state",
+        "delegate",
+        "archived",
+        "date",
+    )
+    list_filter = ("project", "state", "archived")
+    list_select_related = ("project", "submitter", "state", "delegate")
+    raw_id_fields = ("submitter", "delegate", "series", "related")
+
+
+@admin.register(Cover)
+class CoverAdmin(SubmissionAdmin):
+    list_display = ("name", "project", "submitter", "date")
+    list_filter = ("project",)
+
+
+@admin.register(PatchComment)
+class PatchCommentAdmin(admin.ModelAdmin):
+    list_display = ("msgid", "patch", "submitter", "date", "addressed")
+    list_select_related = ("patch", "submitter")
+    raw_id_fields = ("patch", "submitter")
+    search_fields = ("msgid", "submitter__email")
+
+
+@admin.register(CoverComment)
+class CoverCommentAdmin(admin.ModelAdmin):
+    list_display = ("msgid", "cover", "submitter", "date", "addressed")
+    list_select_related = ("cover", "submitter")
+    raw_id_fields = ("cover", "submitter")
+    search_fields = ("msgid", "submitter__email")
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "project", "submitter", "version", "total", "date")
+    list_filter = ("project",)
+    list_select_related = ("project", "submitter")
+    raw_id_fields = ("submitter", "cover_letter", "dependencies")
+    search_fields = ("name", "submitter__email")
+
+
+@admin.register(SeriesReference)
+class SeriesReferenceAdmin(admin.ModelAdmin):
+    list_display = ("msgid", "series", "project")
+    raw_id_fields = ("series",)
+    search_fields = ("msgid",)
+
+
+class RelatedPatchInline(admin.TabularInline):
+    model = Patch
+    fk_name = "related"
+    fields = ("name", "project", "state")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(PatchRelation)
+class PatchRelationAdmin(admin.ModelAdmin):
+    inlines = (RelatedPatchInline,)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PatchesConfig(AppConfig):
+    name = "apps.patches"
+    label = "patches"

@@ -1,0 +1,20 @@
+from apps.patches.models.comment import CoverComment, PatchComment
+from apps.patches.models.cover import Cover
+from apps.patches.models.patch import Patch
+from apps.patches.models.relation import PatchRelation
+from apps.patches.models.series import Series, SeriesReference
+from apps.patches.models.state import State
+from apps.patches.models.tag import PatchTag, Tag
+
+__all__ = [
+    "Cover",
+    "CoverComment",
+    "Patch",
+    "PatchComment",
+    "PatchRelation",
+    "PatchTag",
+    "Series",
+    "SeriesReference",
+    "State",
+    "Tag",
+]

@@ -1,0 +1,53 @@
+"""Writes to projects."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from apps.people.models import User
+from apps.projects.models import Project
+
+# Project fields that may be given when creating or updating a project.
+EDITABLE_FIELDS = (
+    "name",
+    "listid",
+    "listemail",
+    "subject_match",
+    "web_url",
+    "scm_url",
+    "webscm_url",
+    "list_archive_url",
+    "list_archive_url_format",
+    "commit_url_format",
+)
+
+
+@transaction.atomic
+def project_create_or_update(
+    *,
+    linkname: str,
+    maintainers: Iterable[User] = (),
+    **fields: str | None,
+) -> tuple[Project, bool]:
+    """Create the project ``linkname``, or update the fields given if it exists.
+
+    Fields passed as ``None`` are left unchanged. ``maintainers`` are added to
+    the project's maintainers (existing ones stay). Returns the project and
+    whether it was created. Raises ``django.core.exceptions.ValidationError``
+    when the result would be invalid (missing name or list, bad regex,
+    duplicate name or list/subject pair); nothing is saved then.
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not a project field: {', '.join(sorted(unknown))}")
+    project = Project.objects.select_for_update().filter(linkname=linkname).first()
+    created = project is None
+    if created:
+        project = Project(linkname=linkname)
+    for name, value in fields.items():
+        if value is not None:
+            setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    project.maintainers.add(*maintainers)
+    return project, created

@@ -1,0 +1,266 @@
+"""Every field of every REST resource in the spec has a home in the model.
+
+The field lists are read from the spec (``rest-api.md`` section 7), so a field
+added there and forgotten here fails this test. Each field maps either to a
+model field path or to a derivation that names the model fields it is
+computed from; both are checked against the models' metadata.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from apps.bundles.models import Bundle
+from apps.checks.models import Check
+from apps.events.models import Event
+from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series
+from apps.people.models import Person, User
+from apps.projects.models import Project
+from tests.paths import SPEC, require_shared
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A value computed from model fields rather than stored as-is."""
+
+    how: str
+    sources: tuple[str, ...]
+
+
+def derived(how: str, *sources: str) -> Derived:
+    return Derived(how, sources)
+
+
+URL = derived("absolute API URL built from the primary key", "id")
+
+SUBMISSION = {
+    "id": "id",
+    "url": URL,
+    "web_url": derived(
+        "/project/<linkname>/<kind>/<msgid>/", "project.linkname", "msgid"
+    ),
+    "project": "project",
+    "msgid": "msgid",
+    "list_archive_url": derived(
+        "project's list_archive_url_format with {} = msgid",
+        "project.list_archive_url_format",
+        "msgid",
+    ),
+    "date": "date",
+    "name": "name",
+    "submitter": "submitter",
+    "mbox": derived("web mbox URL", "project.linkname", "msgid"),
+    "series": derived("zero or one embedded series, as a list", "series"),
+    "comments": derived("comment list URL of this object", "comments"),
+    "headers": "headers",
+    "content": "content",
+}
+
+COMMENT = {
+    "id": "id",
+    "url": URL,
+    "web_url": derived("/comment/<id>/", "id"),
+    "msgid": "msgid",
+    "list_archive_url": derived("archive URL of msgid", "msgid"),
+    "date": "date",
+    "subject": derived("Subject: parsed from the stored header block", "headers"),
+    "submitter": "submitter",
+    "content": "content",
+    "headers": "headers",
+    "addressed": "addressed",
+}
+
+HOMES: dict[str, tuple[type, dict[str, str | Derived]]] = {
+    "Projects": (
+        Project,
+        {
+            "id": "id",
+            "url": URL,
+            "name": "name",
+            "link_name": "linkname",
+            "list_id": "listid",
+            "list_email": "listemail",
+            "web_url": "web_url",
+            "scm_url": "scm_url",
+            "webscm_url": "webscm_url",
+            "maintainers": "maintainers",
+            "subject_match": "subject_match",
+            "list_archive_url": "list_archive_url",
+            "list_archive_url_format": "list_archive_url_format",
+            "commit_url_format": "commit_url_format",
+            "show_dependencies": "show_dependencies",
+        },
+    ),
+    "Users": (
+        User,
+        {
+            "id": "id",
+            "url": URL,
+            "username": "username",
+            "first_name": "first_name",
+            "last_name": "last_name",
+            "email": "email",
+            "settings": derived(
+                "profile settings object", "send_email", "items_per_page", "show_ids"
+            ),
+        },
+    ),
+    "People": (
+        Person,
+        {"id": "id", "url": URL, "name": "name", "email": "email", "user": "user"},
+    ),
+    "Patches": (
+        Patch,
+        SUBMISSION
+        | {
+            "commit_ref": "commit_ref",
+            "pull_url": "pull_url",
+            "state": "state.slug",
+            "archived": "archived",
+            "hash": "hash",
+            "delegate": "delegate",
+            "check": derived(
+                "newest check per (user, context), worst state wins",
+                "checks.state",
+                "checks.user",
+                "checks.context",
+                "checks.date",
+            ),
+            "checks": derived("check list URL of this patch", "checks"),
+            "tags": derived("always {} in the API; counts kept for the web", "tags"),
+            "related": derived("other patches of the relation", "related.patches"),
+            "diff": "diff",
+            "prefixes": derived("bracketed prefix of the name, split", "name"),
+        },
+    ),
+    "Covers": (Cover, SUBMISSION),
+    "Series": (
+        Series,
+        {
+            "id": "id",
+            "url": URL,
+            "web_url": derived("patch list filtered on the series", "project.linkname"),
+            "project": "project",
+            "name": "name",
+            "date": "date",
+            "submitter": "submitter",
+            "version": "version",
+            "total": "total",
+            "received_total": derived("number of patches in the series", "patches"),
+            "received_all": derived("total <= received_total", "total", "patches"),
+            "mbox": derived("/series/<id>/mbox/", "id"),
+            "cover_letter": "cover_letter",
+            "patches": "patches",
+            "dependencies": "dependencies",
+            "dependents": "dependents",
+        },
+    ),
+    "Comments": (PatchComment, COMMENT),
+    "Checks": (
+        Check,
+        {
+            "id": "id",
+            "url": URL,
+            "user": "user",
+            "date": "date",
+            "state": "state",
+            "target_url": "target_url",
+            "context": "context",
+            "description": "description",
+        },
+    ),
+    "Bundles": (
+        Bundle,
+        {
+            "id": "id",
+            "url": URL,
+            "web_url": derived("/bundle/<owner>/<name>/", "owner.username", "name"),
+            "project": "project",
+            "name": "name",
+            "owner": "owner",
+            "patches": "patches",
+            "public": "public",
+            "mbox": derived("/bundle/<owner>/<name>/mbox/", "owner.username", "name"),
+        },
+    ),
+    "Events": (
+        Event,
+        {
+            "id": "id",
+            "category": "category",
+            "project": "project",
+            "date": "date",
+            "actor": "actor",
+            "payload": derived("the category's payload keys", "category"),
+            # Payload keys (category table).
+            "cover": "cover",
+            "patch": "patch",
+            "series": "series",
+            "previous_state": "previous_state.slug",
+            "current_state": "current_state.slug",
+            "previous_delegate": "previous_delegate",
+            "current_delegate": "current_delegate",
+            "previous_relation": "previous_relation",
+            "current_relation": "current_relation",
+            "check": "created_check",
+            "comment": derived(
+                "the patch or cover comment", "patch_comment", "cover_comment"
+            ),
+        },
+    ),
+}
+
+
+def spec_resources() -> dict[str, list[str]]:
+    """Return {section title: [field names]} from section 7 of rest-api.md."""
+    require_shared()
+    text = (SPEC / "rest-api.md").read_text()
+    resources: dict[str, list[str]] = {}
+    for match in re.finditer(r"^### 7\.\d+ (\w+).*?(?=^### |^## )", text, re.M | re.S):
+        title, body = match.group(1), match.group(0)
+        fields: list[str] = []
+        table = re.search(r"^\| Field \| Type .*?(?=^\s*$)", body, re.M | re.S)
+        if table:
+            fields += re.findall(r"^\| `(\w+)` \|", table.group(0), re.M)
+        payloads = re.search(
+            r"^\| `category` \| Raised when .*?(?=^\s*$)", body, re.M | re.S
+        )
+        if payloads:
+            for row in payloads.group(0).splitlines()[2:]:
+                payload_cell = row.split("|")[3]
+                fields += [
+                    key for key in re.findall(r"`(\w+)`", payload_cell) if key != "null"
+                ]
+        if fields:
+            resources[title] = list(dict.fromkeys(fields))
+    return resources
+
+
+def resolve(model: type, path: str) -> None:
+    """Fail unless ``path`` (``a.b.c``) walks existing model fields."""
+    for part in path.split("."):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+
+
+def test_spec_lists_every_resource():
+    assert set(spec_resources()) == set(HOMES)
+
+
+@pytest.mark.parametrize("resource", sorted(HOMES))
+def test_every_field_has_a_home(resource):
+    model, homes = HOMES[resource]
+    assert set(spec_resources()[resource]) == set(homes)
+    for name, home in homes.items():
+        for path in home.sources if isinstance(home, Derived) else (home,):
+            try:
+                resolve(model, path)
+            except Exception as exc:  # FieldDoesNotExist and friends
+                pytest.fail(f"{resource}.{name} -> {model.__name__}.{path}: {exc}")
+
+
+def test_cover_comments_have_the_same_homes():
+    for home in COMMENT.values():
+        for path in home.sources if isinstance(home, Derived) else (home,):
+            resolve(CoverComment, path)
