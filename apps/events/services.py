@@ -1,0 +1,109 @@
+"""Record events: one function per upstream event category.
+
+Services call these inside their own transaction, so an event exists exactly
+when the change it describes was committed.
+"""
+
+from django.utils import timezone
+
+from apps.events.models import Event
+
+Category = Event.Category
+
+
+def _record(category: str, *, project_id: int, actor=None, **objects) -> Event:
+    return Event.objects.create(
+        category=category,
+        project_id=project_id,
+        actor=actor,
+        date=timezone.now(),
+        **objects,
+    )
+
+
+def record_cover_created(*, cover) -> Event:
+    return _record(Category.COVER_CREATED, project_id=cover.project_id, cover=cover)
+
+
+def record_patch_created(*, patch) -> Event:
+    return _record(Category.PATCH_CREATED, project_id=patch.project_id, patch=patch)
+
+
+def record_patch_completed(*, patch, series) -> Event:
+    return _record(
+        Category.PATCH_COMPLETED,
+        project_id=patch.project_id,
+        patch=patch,
+        series=series,
+    )
+
+
+def record_patch_state_changed(*, patch, previous, current, actor) -> Event:
+    return _record(
+        Category.PATCH_STATE_CHANGED,
+        project_id=patch.project_id,
+        actor=actor,
+        patch=patch,
+        previous_state=previous,
+        current_state=current,
+    )
+
+
+def record_patch_delegated(*, patch, previous, current, actor) -> Event:
+    return _record(
+        Category.PATCH_DELEGATED,
+        project_id=patch.project_id,
+        actor=actor,
+        patch=patch,
+        previous_delegate=previous,
+        current_delegate=current,
+    )
+
+
+def record_patch_relation_changed(*, patch, previous, current, actor) -> Event:
+    return _record(
+        Category.PATCH_RELATION_CHANGED,
+        project_id=patch.project_id,
+        actor=actor,
+        patch=patch,
+        previous_relation=previous,
+        current_relation=current,
+    )
+
+
+def record_check_created(*, check) -> Event:
+    return _record(
+        Category.CHECK_CREATED,
+        project_id=check.patch.project_id,
+        actor=check.user,
+        patch=check.patch,
+        created_check=check,
+    )
+
+
+def record_series_created(*, series) -> Event:
+    return _record(Category.SERIES_CREATED, project_id=series.project_id, series=series)
+
+
+def record_series_completed(*, series) -> Event:
+    return _record(
+        Category.SERIES_COMPLETED, project_id=series.project_id, series=series
+    )
+
+
+def record_patch_comment_created(*, comment) -> Event:
+    return _record(
+        Category.PATCH_COMMENT_CREATED,
+        project_id=comment.patch.project_id,
+        patch=comment.patch,
+        patch_comment=comment,
+    )
+
+
+def record_cover_comment_created(*, comment) -> Event:
+    return _record(
+        Category.COVER_COMMENT_CREATED,
+        project_id=comment.cover.project_id,
+        cover=comment.cover,
+        cover_comment=comment,
+    )

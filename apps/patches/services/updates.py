@@ -1,0 +1,72 @@
+"""Changes made to a patch by people: state, delegate, archive flag, refs."""
+
+from django.db import transaction
+
+from apps.events.services import record_patch_delegated, record_patch_state_changed
+from apps.patches.exceptions import DelegateNotMaintainer
+from apps.patches.models import Patch, State
+from apps.patches.rules import is_maintainer
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset()
+
+
+@transaction.atomic
+def patch_update(
+    *,
+    patch: Patch,
+    actor,
+    state: State | _Unset = UNSET,
+    delegate=UNSET,
+    archived: bool | _Unset = UNSET,
+    commit_ref: str | _Unset | None = UNSET,
+    pull_url: str | _Unset | None = UNSET,
+) -> Patch:
+    """Apply the given changes to ``patch`` and record the events they cause.
+
+    Arguments left ``UNSET`` are not touched. ``actor`` (a user, or None for
+    automation) is recorded on the state-changed and delegated events. A new
+    delegate must maintain the patch's project (``None`` clears it); raises
+    ``DelegateNotMaintainer`` otherwise, before anything is written.
+    Permission to make the change is the caller's to check
+    (``apps.patches.rules.can_edit_patch``).
+    """
+    if delegate not in (UNSET, None) and not is_maintainer(delegate, patch.project_id):
+        raise DelegateNotMaintainer(delegate, patch.project)
+    changed: list[str] = []
+    previous_state = patch.state
+    previous_delegate = patch.delegate
+    for field, value in (
+        ("state", state),
+        ("delegate", delegate),
+        ("archived", archived),
+        ("commit_ref", commit_ref),
+        ("pull_url", pull_url),
+    ):
+        if value is UNSET:
+            continue
+        if field in ("state", "delegate"):
+            old_id = getattr(patch, f"{field}_id")
+            if old_id == (value.pk if value is not None else None):
+                continue
+        elif getattr(patch, field) == value:
+            continue
+        setattr(patch, field, value)
+        changed.append(field)
+    if not changed:
+        return patch
+    patch.save(update_fields=changed)
+    if "state" in changed:
+        record_patch_state_changed(
+            patch=patch, previous=previous_state, current=patch.state, actor=actor
+        )
+    if "delegate" in changed:
+        record_patch_delegated(
+            patch=patch, previous=previous_delegate, current=patch.delegate, actor=actor
+        )
+    return patch

@@ -1,0 +1,84 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from apps.patches import rules
+from tests.factories import (
+    CoverCommentFactory,
+    CoverFactory,
+    PatchCommentFactory,
+    PatchFactory,
+    PersonFactory,
+    ProjectFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast():
+    maintainer, submitter, delegate, other, admin = (
+        UserFactory(username=name)
+        for name in ("maint", "subm", "deleg", "other", "admin")
+    )
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    project = ProjectFactory(maintainers=[maintainer, delegate])
+    patch = PatchFactory(
+        project=project,
+        submitter=PersonFactory(user=submitter),
+        delegate=delegate,
+    )
+    return {
+        "maintainer": maintainer,
+        "submitter": submitter,
+        "delegate": delegate,
+        "other": other,
+        "superuser": admin,
+        "anonymous": AnonymousUser(),
+        "patch": patch,
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("maintainer", True),
+        ("submitter", True),
+        ("delegate", True),
+        ("other", False),
+        ("superuser", False),
+        ("anonymous", False),
+    ],
+)
+def test_can_edit_patch(cast, who, allowed):
+    assert rules.can_edit_patch(cast[who], cast["patch"]) is allowed
+    assert rules.can_create_check(cast[who], cast["patch"]) is allowed
+
+
+def test_comment_author_may_edit_own_patch_comment_only():
+    author = UserFactory()
+    comment = PatchCommentFactory(submitter=PersonFactory(user=author))
+    assert rules.can_edit_patch_comment(author, comment)
+    assert not rules.can_edit_patch_comment(UserFactory(), comment)
+
+
+def test_cover_comment_rule():
+    maintainer, author, cover_author = UserFactory(), UserFactory(), UserFactory()
+    cover = CoverFactory(
+        project=ProjectFactory(maintainers=[maintainer]),
+        submitter=PersonFactory(user=cover_author),
+    )
+    comment = CoverCommentFactory(cover=cover, submitter=PersonFactory(user=author))
+    for user in (maintainer, author, cover_author):
+        assert rules.can_edit_cover_comment(user, comment)
+    assert not rules.can_edit_cover_comment(UserFactory(), comment)
+    assert not rules.can_edit_cover_comment(AnonymousUser(), comment)
+
+
+def test_relations_need_every_project():
+    user = UserFactory()
+    mine, theirs = ProjectFactory(maintainers=[user]), ProjectFactory()
+    assert rules.can_change_relations(user, [mine.pk])
+    assert not rules.can_change_relations(user, [mine.pk, theirs.pk])
+    assert not rules.can_change_relations(AnonymousUser(), [mine.pk])
