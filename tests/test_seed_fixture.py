@@ -17,7 +17,9 @@ def test_seed_page_parts():
 def test_rebuilt_mails_parse():
     patch = email.message_from_bytes(seed_patch_mail())
     assert patch["Message-Id"] == "<20170920114637.42004-13-aik@ozlabs.ru>"
-    assert len(patch.get_all("Received")) == 4
+    assert len(patch.get_all("Received")) == len(
+        seed_page().body["headers"]["Received"]
+    )
     assert patch.get_payload().endswith("-- \n2.11.0\n")
     cover = email.message_from_bytes(seed_cover_mail())
     assert "00/18" in cover["Subject"]
