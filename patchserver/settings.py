@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "apps.events",
     "apps.notifications",
     # Edge apps.
+    "apps.ingest",
+    "apps.api",
+    "apps.web",
     "apps.demo",
 ]
 

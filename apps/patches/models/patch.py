@@ -6,6 +6,7 @@ from apps.patches.models.relation import PatchRelation
 from apps.patches.models.series import Series
 from apps.patches.models.state import State
 from apps.patches.models.tag import PatchTag, Tag
+from apps.patches.querysets import PatchQuerySet
 
 
 class Patch(Submission):
@@ -44,6 +45,8 @@ class Patch(Submission):
     # Position in the series (the x of x/N).
     number = models.PositiveIntegerField(null=True, blank=True)
     tags = models.ManyToManyField(Tag, through=PatchTag, blank=True)
+
+    objects = PatchQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "patches"

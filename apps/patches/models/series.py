@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
+from apps.patches.querysets import SeriesQuerySet
 from apps.people.models import Person
 
 
@@ -28,6 +29,8 @@ class Series(models.Model):
     dependencies = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="dependents"
     )
+
+    objects = SeriesQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "series"
