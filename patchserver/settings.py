@@ -58,11 +58,13 @@ INSTALLED_APPS = [
     "apps.ingest",
     "apps.api",
     "apps.web",
+    "apps.xmlrpc",
     "apps.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "patchserver.middleware.absolute_form_request_target",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

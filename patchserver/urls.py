@@ -7,6 +7,7 @@ urlpatterns = [
     # mbox and diff downloads (linked from the API's ``mbox`` fields).
     path("", include("apps.web.download_urls")),
     path("", include("apps.web.urls")),
+    path("", include("apps.xmlrpc.urls")),
 ]
 
 if settings.ENABLE_REST_API:

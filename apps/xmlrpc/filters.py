@@ -1,0 +1,99 @@
+"""Filter structs of patch_list and check_list (``FIELD`` or ``FIELD__LOOKUP``).
+
+Upstream applies them as ORM lookups on a fixed set of fields; a key it does
+not know empties the result rather than faulting, and so do we.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from apps.patches.models import Patch
+from apps.people.models import Person
+
+LOOKUPS = frozenset(
+    "iexact contains icontains gt gte lt in startswith istartswith endswith "
+    "iendswith range year month day isnull".split()
+)
+PATCH_FIELDS = frozenset(
+    ["id", "name", "date", "commit_ref", "hash", "msgid", "archived"]
+)
+
+
+class EmptyResult(Exception):
+    """The filter can match nothing (unknown key, lookup or object)."""
+
+
+def _split(key: str) -> tuple[str, str | None]:
+    field, _, lookup = key.partition("__")
+    if lookup and lookup not in LOOKUPS:
+        raise EmptyResult(key)
+    return field, lookup or None
+
+
+def _lookup(field: str, lookup: str | None) -> str:
+    return f"{field}__{lookup}" if lookup else field
+
+
+def limit(items: list, max_count: int) -> list:
+    """Apply ``max_count``: > 0 the first N, < 0 the last N, 0 everything."""
+    if max_count > 0:
+        return items[:max_count]
+    if max_count < 0:
+        return items[max_count:]
+    return items
+
+
+def filter_patches(queryset: QuerySet, filt: dict) -> QuerySet:
+    """Apply a patch_list filter struct; raise EmptyResult when nothing can match."""
+    for key, value in filt.items():
+        if key == "max_count":
+            continue
+        field, lookup = _split(key)
+        if field in PATCH_FIELDS:
+            queryset = queryset.filter(**{_lookup(field, lookup): value})
+        elif field in ("project_id", "submitter_id", "state_id", "series"):
+            # Exact match whatever the lookup; an unknown id matches nothing.
+            queryset = queryset.filter(**{field: value})
+        elif field == "delegate_id":
+            # pwclient sends a Person id; the delegate is that person's account.
+            person = Person.objects.filter(pk=value).only("user_id").first()
+            if person is None or person.user_id is None:
+                raise EmptyResult(key)
+            queryset = queryset.filter(delegate_id=person.user_id)
+        else:
+            raise EmptyResult(key)
+    return queryset
+
+
+def filter_checks(queryset: QuerySet, filt: dict) -> QuerySet:
+    """Apply a check_list filter struct; raise EmptyResult when nothing can match."""
+    for key, value in filt.items():
+        if key == "max_count":
+            continue
+        field, lookup = _split(key)
+        if field == "id":
+            queryset = queryset.filter(**{_lookup("id", lookup): value})
+        elif field == "user":
+            queryset = queryset.filter(**{_lookup("user_id", lookup): value})
+        elif field == "project_id":
+            queryset = queryset.filter(patch__project_id=value)
+        elif field == "patch_id":
+            if not Patch.objects.filter(pk=value).exists():
+                raise EmptyResult(key)
+            queryset = queryset.filter(patch_id=value)
+        else:
+            raise EmptyResult(key)
+    return queryset
+
+
+def evaluate(build, filt: dict, struct) -> list[dict]:
+    """Build the query with ``build(filt)`` and shape its rows.
+
+    A filter that cannot match (unknown key or object) or a value of the
+    wrong type returns an empty list, as upstream's lookups do.
+    """
+    try:
+        rows = list(build(filt))
+    except (EmptyResult, ValueError, TypeError, ValidationError):
+        return []
+    return limit([struct(row) for row in rows], int(filt.get("max_count") or 0))

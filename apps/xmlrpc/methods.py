@@ -1,0 +1,220 @@
+"""The XML-RPC methods (upstream interface version 1.3.0).
+
+Arguments are positional, as the protocol passes them. Lookups of missing
+objects return ``{}`` (or ``''``) except where upstream faults; every failure
+is raised as an exception that the dispatcher turns into a fault.
+"""
+
+from django.db.models import Q
+
+from apps.checks.models import Check
+from apps.checks.services import check_create as create_check
+from apps.patches import rules
+from apps.patches.mbox import patch_to_mbox
+from apps.patches.models import Patch, State
+from apps.patches.services.updates import UNSET, patch_update
+from apps.people.models import Person
+from apps.projects.models import Project
+from apps.xmlrpc import structs
+from apps.xmlrpc.filters import evaluate, filter_checks, filter_patches, limit
+
+VERSION = [1, 3, 0]
+
+
+def _patches():
+    return Patch.objects.select_related(
+        "project", "state", "submitter", "delegate"
+    ).defer_bodies()
+
+
+def _checks():
+    return Check.objects.select_related("patch", "user").defer(
+        "patch__diff", "patch__content", "patch__headers"
+    )
+
+
+def _get(queryset, pk, struct) -> dict:
+    obj = queryset.filter(pk=pk).first()
+    return struct(obj) if obj is not None else {}
+
+
+def pw_rpc_version() -> list[int]:
+    """Return the XML-RPC interface version as [major, minor, patch]."""
+    return VERSION
+
+
+def project_list(search_str=None, max_count=0) -> list[dict]:
+    """List projects whose link name contains search_str, by link name."""
+    projects = Project.objects.order_by("linkname")
+    if search_str:
+        projects = projects.filter(linkname__icontains=search_str)
+    return limit([structs.project_struct(p) for p in projects], max_count)
+
+
+def project_get(project_id) -> dict:
+    """Return the project with this id, or an empty struct."""
+    return _get(Project.objects.all(), project_id, structs.project_struct)
+
+
+def person_list(search_str=None, max_count=0) -> list[dict]:
+    """List people whose name or e-mail contains search_str."""
+    people = Person.objects.select_related("user").order_by("id")
+    if search_str:
+        people = people.filter(
+            Q(name__icontains=search_str) | Q(email__icontains=search_str)
+        )
+    return limit([structs.person_struct(p) for p in people], max_count)
+
+
+def person_get(person_id) -> dict:
+    """Return the person with this id, or an empty struct."""
+    return _get(Person.objects.select_related("user"), person_id, structs.person_struct)
+
+
+def patch_list(filt=None) -> list[dict]:
+    """List patches matching the filter struct, oldest first."""
+    filt = filt or {}
+    return evaluate(
+        lambda f: filter_patches(_patches().order_by("date", "id"), f),
+        filt,
+        structs.patch_struct,
+    )
+
+
+def patch_get(patch_id) -> dict:
+    """Return the patch with this id, or an empty struct."""
+    return _get(_patches(), patch_id, structs.patch_struct)
+
+
+def patch_get_by_hash(hash) -> dict:
+    """Return a patch with this diff hash, or an empty struct."""
+    patch = _patches().filter(hash=hash).order_by("id").first()
+    return structs.patch_struct(patch) if patch else {}
+
+
+def patch_get_by_project_hash(project, hash) -> dict:
+    """Return the patch with this hash in the project with this link name."""
+    patch = (
+        _patches().filter(project__linkname=project, hash=hash).order_by("id").first()
+    )
+    return structs.patch_struct(patch) if patch else {}
+
+
+def patch_get_mbox(patch_id) -> str:
+    """Return the patch as an mbox (as the web download), or ''."""
+    patch = Patch.objects.select_related("project", "submitter", "delegate").filter(
+        pk=patch_id
+    )
+    patch = patch.first()
+    return patch_to_mbox(patch) if patch else ""
+
+
+def patch_get_diff(patch_id) -> str:
+    """Return the patch's diff, or ''."""
+    diff = Patch.objects.filter(pk=patch_id).values_list("diff", flat=True).first()
+    return diff or ""
+
+
+def patch_set(user, patch_id, params) -> bool:
+    """Set the state (by id), commit_ref and archived flag of a patch."""
+    patch = _patches().filter(pk=patch_id).first()
+    if patch is None:
+        raise Exception("Patch matching query does not exist.")
+    if not rules.can_edit_patch(user, patch):
+        raise Exception("No permissions to edit this patch")
+    state = UNSET
+    if "state" in params:
+        state = State.objects.filter(pk=params["state"]).first()
+        if state is None:
+            raise Exception("State matching query does not exist.")
+    patch_update(
+        patch=patch,
+        actor=user,
+        state=state,
+        commit_ref=params.get("commit_ref", UNSET),
+        archived=params.get("archived", UNSET),
+    )
+    return True
+
+
+def state_list(search_str=None, max_count=0) -> list[dict]:
+    """List states whose name contains search_str, in display order."""
+    states = State.objects.order_by("ordering")
+    if search_str:
+        states = states.filter(name__icontains=search_str)
+    return limit([structs.state_struct(s) for s in states], max_count)
+
+
+def state_get(state_id) -> dict:
+    """Return the state with this id, or an empty struct."""
+    return _get(State.objects.all(), state_id, structs.state_struct)
+
+
+def check_list(filt=None) -> list[dict]:
+    """List checks matching the filter struct."""
+    filt = filt or {}
+    return evaluate(
+        lambda f: filter_checks(_checks().order_by("id"), f), filt, structs.check_struct
+    )
+
+
+def check_get(check_id) -> dict:
+    """Return the check with this id, or an empty struct."""
+    return _get(_checks(), check_id, structs.check_struct)
+
+
+def check_create(user, patch_id, context, state, target_url="", description="") -> bool:
+    """Report a check result on a patch."""
+    patch = _patches().filter(pk=patch_id).first()
+    if patch is None:
+        raise Exception("Patch matching query does not exist.")
+    if not rules.can_create_check(user, patch):
+        raise Exception("No permissions to edit this patch")
+    codes = {label: value for value, label in Check.State.choices}
+    if state not in codes:
+        raise Exception(f"Invalid check state: {state}")
+    create_check(
+        patch=patch,
+        user=user,
+        state=codes[state],
+        context=context,
+        target_url=target_url,
+        description=description,
+    )
+    return True
+
+
+def patch_check_get(patch_id) -> dict:
+    """Return the combined check state of a patch with its current checks."""
+    patch = Patch.objects.with_check_state().filter(pk=patch_id).first()
+    if patch is None:
+        return {}
+    current = {}
+    for check in _checks().filter(patch=patch).order_by("date", "id"):
+        current[(check.user_id, check.context)] = check
+    return {
+        "state": Check.State(patch.check_state).label,
+        "total": len(current),
+        "checks": [structs.check_struct(c) for c in current.values()],
+    }
+
+
+PUBLIC = [
+    pw_rpc_version,
+    project_list,
+    project_get,
+    person_list,
+    person_get,
+    patch_list,
+    patch_get,
+    patch_get_by_hash,
+    patch_get_by_project_hash,
+    patch_get_mbox,
+    patch_get_diff,
+    state_list,
+    state_get,
+    check_list,
+    check_get,
+    patch_check_get,
+]
+AUTHENTICATED = [patch_set, check_create]
