@@ -11,9 +11,12 @@ from apps.patches.models import Patch
 from apps.people.models import Person
 
 LOOKUPS = frozenset(
-    "iexact contains icontains gt gte lt in startswith istartswith endswith "
-    "iendswith range year month day isnull".split()
-)
+    [
+        "iexact", "contains", "icontains", "gt", "gte", "lt", "in", "startswith",
+        "istartswith", "endswith", "iendswith", "range", "year", "month", "day",
+        "isnull",
+    ]
+)  # fmt: skip
 PATCH_FIELDS = frozenset(
     ["id", "name", "date", "commit_ref", "hash", "msgid", "archived"]
 )

@@ -69,7 +69,8 @@ def test_list_info_update_and_checks(pwclient, patches):
     listing = pwclient("list")
     assert "[1/2] foo: add frobnicator" in listing
     assert "[2/2] foo: use frobnicator" in listing
-    assert str(first.pk) in listing and "New" in listing
+    assert str(first.pk) in listing
+    assert "New" in listing
 
     info = pwclient("info", str(first.pk))
     fields = dict(
