@@ -1,0 +1,206 @@
+"""``manage.py parsearchive``: store every mail of mbox files or Maildir folders.
+
+Each mail is ingested in its own transaction; a mail that fails is counted,
+saved in the failed-mail folder, and the run goes on. The command exits 0
+once the archives were read, whatever happened to single mails; it stops
+early (exit 75) only when the database becomes unreachable, since every
+following mail would fail too.
+"""
+
+import logging
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    OutputWrapper,
+)
+from django.db import InterfaceError, OperationalError, connection
+
+from apps.ingest.archive import Archive, open_archive
+from apps.ingest.context import IngestContext
+from apps.ingest.exceptions import TemporaryFailure, Unparseable
+from apps.ingest.failed import save_failed_mail
+from apps.ingest.services import Outcome, ingest_message
+
+logger = logging.getLogger(__name__)
+
+EX_TEMPFAIL = 75
+# Loggers whose per-mail messages the verbosity controls (as upstream does:
+# the default hides per-mail warnings such as duplicates).
+_LOGGERS = ("apps.ingest", "apps.patches.services")
+_LEVELS = {0: logging.CRITICAL, 1: logging.ERROR, 2: logging.INFO, 3: logging.DEBUG}
+
+_COUNTED = {
+    Outcome.COVER: "covers",
+    Outcome.PATCH: "patches",
+    Outcome.PATCH_COMMENT: "comments",
+    Outcome.COVER_COMMENT: "comments",
+    Outcome.DUPLICATE: "duplicates",
+    Outcome.DROPPED: "dropped",
+}
+
+
+class Progress:
+    """``done/total, rate`` on one terminal line, refreshed a few times a second."""
+
+    def __init__(self, out: OutputWrapper, total: int, *, enabled: bool) -> None:
+        self.out = out
+        self.total = total
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.shown = 0.0
+
+    def update(self, done: int, *, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self.shown < 0.25:
+            return
+        self.shown = now
+        rate = done / max(now - self.started, 1e-9)
+        self.out.write(f"\r{done}/{self.total} mails, {rate:.0f}/s ", ending="")
+        self.out.flush()
+
+    def finish(self, done: int) -> None:
+        if self.enabled:
+            self.update(done, force=True)
+            self.out.write("")
+
+
+class Command(BaseCommand):
+    help = "Store the patches, cover letters and comments of mbox files or Maildirs."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH", help="mbox file or Maildir folder"
+        )
+        parser.add_argument(
+            "--list-id",
+            help="store every mail in this list's project, whatever its headers say",
+        )
+        parser.add_argument(
+            "--keep-from-quoting",
+            action="store_true",
+            help="leave '>From ' lines of mbox files as they are (upstream's "
+            "behaviour) instead of undoing mboxrd quoting",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        paths: list[str],
+        list_id: str | None,
+        keep_from_quoting: bool,
+        verbosity: int,
+        **options: Any,
+    ) -> None:
+        for name in _LOGGERS:
+            logging.getLogger(name).setLevel(_LEVELS.get(verbosity, logging.DEBUG))
+        archives = self._open(paths, unquote=not keep_from_quoting)
+        total = sum(len(archive) for archive in archives)
+        logger.info("Parsing %d mails", total)
+        try:
+            _relax_commit_durability()
+        except (OperationalError, InterfaceError) as exc:
+            self.stderr.write(f"Database unavailable: {exc}".strip())
+            sys.exit(EX_TEMPFAIL)
+        progress = Progress(
+            self.stdout,
+            total,
+            enabled=verbosity > 0 and self.stdout.isatty(),
+        )
+        counts: Counter[str] = Counter()
+        failed_dir: Path | None = None
+        context = IngestContext()
+        done = 0
+        for archive in archives:
+            for raw in archive:
+                outcome = self._ingest_one(raw, list_id, context)
+                if isinstance(outcome, Path):
+                    counts["errors"] += 1
+                    failed_dir = outcome.parent.parent
+                else:
+                    counts[_COUNTED[outcome]] += 1
+                done += 1
+                progress.update(done)
+        progress.finish(done)
+        if verbosity > 0:
+            self._summary(
+                total, counts, failed_dir, time.monotonic() - progress.started
+            )
+
+    def _open(self, paths: list[str], *, unquote: bool) -> list[Archive]:
+        archives = []
+        for name in paths:
+            try:
+                archives.append(open_archive(Path(name), unquote=unquote))
+            except (FileNotFoundError, NotADirectoryError) as exc:
+                raise CommandError(f"Invalid path: {name}") from exc
+        return archives
+
+    def _ingest_one(
+        self, raw: bytes, list_id: str | None, context: IngestContext
+    ) -> Outcome | Path:
+        """Store one mail; return its outcome, or where it was saved if it failed."""
+        for attempt in (1, 2):
+            try:
+                return ingest_message(raw, list_id=list_id, context=context).outcome
+            except TemporaryFailure as exc:
+                if attempt == 2:
+                    self.stderr.write(
+                        f"Stopping: {exc}. Mails read so far are stored; run the "
+                        "same command again to continue (stored mails are skipped "
+                        "as duplicates)."
+                    )
+                    sys.exit(EX_TEMPFAIL)
+                time.sleep(1)
+            except Unparseable as exc:
+                path = save_failed_mail(raw)
+                logger.warning("Invalid mail: %s; saved to %s", exc, path)
+                return path
+            except Exception as exc:  # every mail must end somewhere safe
+                path = save_failed_mail(raw)
+                logger.warning(
+                    "Invalid mail: %r; saved to %s", exc, path, exc_info=True
+                )
+                return path
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _summary(
+        self, total: int, counts: Counter[str], failed_dir: Path | None, seconds: float
+    ) -> None:
+        new = total - counts["duplicates"] - counts["dropped"] - counts["errors"]
+        lines = [f"Processed {total} messages -->"]
+        for label, key in (
+            ("cover letters", "covers"),
+            ("patches", "patches"),
+            ("comments", "comments"),
+            ("duplicates", "duplicates"),
+            ("dropped", "dropped"),
+            ("errors", "errors"),
+        ):
+            lines.append(f"  {counts[key]:4d} {label}")
+        lines.append(f"Total: {new} new entries")
+        if failed_dir is not None:
+            lines.append(f"Mails that failed were saved to {failed_dir}")
+        if total and seconds > 0:
+            lines.append(f"Took {seconds:.1f} s ({total / seconds:.0f} mails/s)")
+        self.stdout.write("\n".join(lines))
+
+
+def _relax_commit_durability() -> None:
+    """Do not wait for the disk at each commit of an archive import (PostgreSQL).
+
+    A crash can lose the last fraction of a second of commits, never corrupt
+    anything; re-running the import stores them again. Mail delivered one by
+    one (parsemail) keeps full durability.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
