@@ -8,6 +8,11 @@
 # failed-mail folder instead. The one exception is 75 (EX_TEMPFAIL: database
 # unreachable or busy), passed through so the MTA keeps the mail and retries.
 #
+# With PATCHSERVER_INGEST_SOCKET set to the socket of a running
+# `manage.py ingestserver`, the mail is handed to that warm process (much
+# quicker than starting Django per mail); if it does not answer, the mail is
+# stored directly.
+#
 # The interpreter is $PATCHSERVER_PYTHON (or Patchwork's $PW_PYTHON), else the
 # checkout's .venv, else python3. Configuration comes from the environment
 # (DATABASE_URL, DJANGO_SECRET_KEY, ...), as for every other command.
@@ -21,7 +26,7 @@ if [ -z "$python" ]; then
         python=python3
     fi
 fi
-"$python" "$root/manage.py" parsemail "$@"
+PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}" "$python" -m apps.ingest.cli "$@"
 status=$?
 if [ "$status" -eq 75 ]; then
     exit 75
