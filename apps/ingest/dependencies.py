@@ -37,7 +37,7 @@ def _series_of_url(url: str, project: Project) -> Series | None:
     path = unquote(parts.path)
     if _LIST_PATH.match(path):
         ids = parse_qs(parts.query).get("series", [])
-        if ids and ids[0].isdigit():
+        if ids and ids[0].isascii() and ids[0].isdigit() and len(ids[0]) <= 18:
             return Series.objects.filter(pk=int(ids[0])).first()
         return None
     match = _PATCH_PATH.match(path)

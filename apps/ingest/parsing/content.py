@@ -84,6 +84,13 @@ def text_parts(msg: Message) -> list[tuple[str, str]]:
     return parts
 
 
+def _count(digits: str | None) -> int:
+    # Absurdly long counts (a broken or hostile mail) just never run out.
+    if not digits:
+        return 1
+    return int(digits) if len(digits) <= 18 else 10**18
+
+
 def split_diff(text: str) -> tuple[str | None, str | None]:
     """Split one text into (diff, prose); either may be None.
 
@@ -131,8 +138,8 @@ def split_diff(text: str) -> tuple[str | None, str | None]:
         elif state == 3:
             match = _HUNK.match(line)
             if match:
-                old = int(match.group(1) or 1)
-                new = int(match.group(2) or 1)
+                old = _count(match.group(1))
+                new = _count(match.group(2))
                 diff.extend(held)
                 diff.append(line)
                 held = []

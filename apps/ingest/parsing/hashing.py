@@ -7,10 +7,23 @@ matters.
 
 import hashlib
 import re
+import unicodedata
 
 _FILE_LINE = re.compile(r"^(---|\+\+\+) (\S+)")
 _HUNK_LINE = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
 _PREFIX_OF = {"---": "a/", "+++": "b/"}
+
+
+def _decimal(count: str | None) -> str:
+    """Return a hunk count as upstream prints it (``%d`` of its value; 1 if absent).
+
+    Works digit by digit, so counts too long for ``int()`` do not fail.
+    """
+    if not count:
+        return "1"
+    if not count.isascii():
+        count = "".join(str(unicodedata.digit(char)) for char in count)
+    return count.lstrip("0") or "0"
 
 
 def hash_diff(diff: str) -> str:
@@ -33,7 +46,7 @@ def hash_diff(diff: str) -> str:
         else:
             hunk_match = _HUNK_LINE.match(line)
             if hunk_match:
-                old, new = (int(count) if count else 1 for count in hunk_match.groups())
+                old, new = (_decimal(count) for count in hunk_match.groups())
                 line = f"@@ -{old} +{new} @@"
             elif line[0] not in "-+ ":
                 continue

@@ -7,6 +7,9 @@ from apps.ingest.parsing.headers import normalise_space
 from apps.ingest.parsing.message import SubjectInfo
 
 MAX_NAME = 255
+# Series numbers and versions are stored as 32-bit integers. Upstream fails
+# (and loses the mail) on larger ones; we treat them as absent.
+MAX_NUMBER = 2**31 - 1
 
 # One leading Re:/Fw:/Fwd: (only one is removed; "RE: Fwd: x" keeps "Fwd: x").
 _RE_FWD = re.compile(r"^(re|fwd?)[:\s]\s*", re.I)
@@ -65,7 +68,10 @@ def series_marker(prefixes: Iterable[str]) -> tuple[int | None, int | None]:
     for prefix in prefixes:
         match = _MARKER.match(prefix)
         if match:
-            return int(match.group(1)), int(match.group(2))
+            number, total = _number(match.group(1)), _number(match.group(2))
+            if number is None or total is None:
+                return None, None
+            return number, total
     return None, None
 
 
@@ -74,11 +80,19 @@ def version(name: str, prefixes: Iterable[str]) -> int:
     for prefix in prefixes:
         match = _VERSION_TOKEN.match(prefix)
         if match:
-            return int(match.group(1))
+            return _number(match.group(1)) or 1
     match = _VERSION_IN_NAME.search(name)
     if match:
-        return int(match.group(1))
+        return _number(match.group(1)) or 1
     return 1
+
+
+def _number(digits: str) -> int | None:
+    """Return the value of a run of digits, or None when it is too large to store."""
+    if len(digits) > 10:
+        return None
+    value = int(digits)
+    return value if value <= MAX_NUMBER else None
 
 
 def subject_info(subject: str, linkname: str | None = None) -> SubjectInfo:

@@ -7,10 +7,12 @@ early (exit 75) only when the database becomes unreachable, since every
 following mail would fail too.
 """
 
+import contextlib
 import logging
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -100,16 +102,20 @@ class Command(BaseCommand):
         verbosity: int,
         **options: Any,
     ) -> None:
-        for name in _LOGGERS:
-            logging.getLogger(name).setLevel(_LEVELS.get(verbosity, logging.DEBUG))
         archives = self._open(paths, unquote=not keep_from_quoting)
+        with _log_levels(_LEVELS.get(verbosity, logging.DEBUG)):
+            logger.info("Parsing %d mails", sum(len(a) for a in archives))
+            try:
+                with _relaxed_commit_durability():
+                    self._run(archives, list_id, verbosity)
+            except (OperationalError, InterfaceError) as exc:
+                self.stderr.write(f"Database unavailable: {exc}".strip())
+                sys.exit(EX_TEMPFAIL)
+
+    def _run(
+        self, archives: list[Archive], list_id: str | None, verbosity: int
+    ) -> None:
         total = sum(len(archive) for archive in archives)
-        logger.info("Parsing %d mails", total)
-        try:
-            _relax_commit_durability()
-        except (OperationalError, InterfaceError) as exc:
-            self.stderr.write(f"Database unavailable: {exc}".strip())
-            sys.exit(EX_TEMPFAIL)
         progress = Progress(
             self.stdout,
             total,
@@ -194,13 +200,35 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
 
 
-def _relax_commit_durability() -> None:
+@contextlib.contextmanager
+def _log_levels(level: int) -> Iterator[None]:
+    """Set the per-mail loggers' level for the run, as upstream's verbosity does."""
+    loggers = [logging.getLogger(name) for name in _LOGGERS]
+    previous = [one.level for one in loggers]
+    for one in loggers:
+        one.setLevel(level)
+    try:
+        yield
+    finally:
+        for one, old in zip(loggers, previous, strict=True):
+            one.setLevel(old)
+
+
+@contextlib.contextmanager
+def _relaxed_commit_durability() -> Iterator[None]:
     """Do not wait for the disk at each commit of an archive import (PostgreSQL).
 
     A crash can lose the last fraction of a second of commits, never corrupt
     anything; re-running the import stores them again. Mail delivered one by
     one (parsemail) keeps full durability.
     """
-    if connection.vendor == "postgresql":
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO OFF")
+            cursor.execute("SET synchronous_commit TO DEFAULT")
