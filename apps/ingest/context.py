@@ -8,7 +8,11 @@ the admin while an archive is being read apply from the next run.)
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
+
 from apps.patches.models import State, Tag
+from apps.people.models import Person
+from apps.people.services import person_get_or_create
 from apps.projects.models import DelegationRule, Project
 from apps.projects.selectors import project_matching_subject, projects_for_list
 
@@ -20,6 +24,8 @@ class IngestContext:
     _states: dict[str, State | None] = field(default_factory=dict)
     _default_state: State | None = None
     _tags: list[Tag] | None = None
+    # Address as written -> (id, name) of people whose row is committed.
+    _people: dict[str, tuple[int, str | None]] = field(default_factory=dict)
 
     def project(self, list_id: str, subject: str | None) -> Project | None:
         """Return the project for a mail of list ``list_id`` with ``subject``."""
@@ -56,3 +62,21 @@ class IngestContext:
                 .values_list("path", "user_id")
             )
         return self._rules[project.pk]
+
+    def person(self, email: str, name: str | None) -> Person:
+        """Return the person for a sender, as ``person_get_or_create`` does.
+
+        Remembers people once the transaction that read or wrote them has
+        committed, so a rolled-back mail never leaves a stale entry.
+        """
+        known = self._people.get(email)
+        if known is None:
+            person = person_get_or_create(email=email, name=name)
+        else:
+            person = Person(pk=known[0], email=email, name=known[1])
+            if name and name != person.name:
+                person.name = name
+                person.save(update_fields=["name"])
+        remembered = (person.pk, person.name)
+        transaction.on_commit(lambda: self._people.__setitem__(email, remembered))
+        return person

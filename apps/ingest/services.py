@@ -47,7 +47,6 @@ from apps.patches.services.submissions import (
     patch_create,
 )
 from apps.people.models import Person, User
-from apps.people.services import person_get_or_create
 from apps.projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -192,7 +191,7 @@ class _Store:
 
     def _author(self) -> Person:
         author = parsing.resolve_author(self.parsed, self.project.listemail)
-        return person_get_or_create(email=author.email, name=author.name)
+        return self.context.person(author.email, author.name)
 
     def _tags(self) -> list[Tag]:
         return self.context.tags() if self.project.use_tags else []

@@ -4,9 +4,11 @@ tags, events, and the upstream bugs we fix (ingest spec sections 4, 8-18)."""
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from apps.events.models import Event
+from apps.ingest.context import IngestContext
 from apps.ingest.exceptions import Unparseable
 from apps.ingest.services import Outcome, ingest_message
 from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series, Tag
@@ -456,3 +458,37 @@ def test_nul_bytes_are_removed_from_everything_stored(test_project):
     patch.refresh_from_db()
     for text in (patch.name, patch.content, patch.headers, patch.diff):
         assert "\x00" not in text
+
+
+def test_archive_context_remembers_committed_people(
+    test_project, django_capture_on_commit_callbacks
+):
+    context = IngestContext()
+
+    def load(msgid, sender):
+        with django_capture_on_commit_callbacks(execute=True):
+            return ingest_message(
+                patch_mail(msgid=msgid, sender=sender), list_id=LIST_ID, context=context
+            ).obj
+
+    first = load("<a@x>", "Alice <alice@example.com>")
+    assert context._people == {"alice@example.com": (first.submitter_id, "Alice")}
+    second = load("<b@x>", "Alice Smith <alice@example.com>")
+    third = load("<c@x>", "alice@example.com")
+    assert first.submitter_id == second.submitter_id == third.submitter_id
+    assert Person.objects.get().name == "Alice Smith"
+    assert context._people["alice@example.com"][1] == "Alice Smith"
+
+
+def test_archive_context_forgets_people_of_a_rolled_back_mail(test_project):
+    context = IngestContext()
+
+    def failing_mail():
+        with transaction.atomic():
+            context.person("bob@example.com", "Bob")
+            raise RuntimeError("the mail's transaction fails")
+
+    with pytest.raises(RuntimeError):
+        failing_mail()
+    assert context._people == {}
+    assert not Person.objects.exists()

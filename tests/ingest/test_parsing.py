@@ -1,8 +1,13 @@
 """The parser on its own: the examples of the ingest spec, sections 3 to 10."""
 
 import datetime as dt
+import email
+import string
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from apps.ingest.parsing import (
     Kind,
@@ -12,6 +17,7 @@ from apps.ingest.parsing import (
     resolve_author,
     subject_info,
 )
+from apps.ingest.parsing import headers as headers_module
 from apps.ingest.parsing.content import changed_files, pull_request_url, split_diff
 from apps.ingest.parsing.headers import clean_header
 from apps.ingest.parsing.identity import resolve_author as author_of
@@ -424,3 +430,52 @@ def test_received_at_must_be_aware_and_is_used_verbatim():
     when = dt.datetime(2031, 5, 6, 7, 8, 9, 123456, tzinfo=dt.UTC)
     parsed = parse_bytes(mail(BASE + "Subject: x\n"), received_at=when)
     assert parsed.date == when
+
+
+# --- fast paths agree with the email library ---------------------------------
+
+
+def library_encoded(name, value):
+    built = headers_module._sanitise(value, name)
+    return None if built is None else built[1]
+
+
+def library_clean(value):
+    header = headers_module.sanitise_header(value)
+    if header is None:
+        return None
+    return headers_module.normalise_space(str(header).replace("\x00", ""))
+
+
+def corpus_headers():
+    from tests.ingest.helpers import corpus_file
+
+    for folder in ("mail", "series", "fuzz"):
+        for path in sorted(corpus_file(folder).glob("*.mbox*")):
+            yield from email.message_from_bytes(path.read_bytes()).items()
+
+
+def test_header_fast_paths_match_the_library_on_the_corpus():
+    checked = 0
+    for name, value in corpus_headers():
+        assert headers_module.encoded_header(name, value) == library_encoded(
+            name, value
+        ), (name, value)
+        assert clean_header(value) == library_clean(value), value
+        checked += 1
+    assert checked > 500
+
+
+folded_lines = st.text(alphabet=string.printable[:-6] + "\t ;,", max_size=90)
+
+
+@hyp_settings(max_examples=500, deadline=None)
+@given(
+    name=st.sampled_from(["From", "Subject", "Received", "X-Quite-Long-Header-Name"]),
+    lines=st.lists(folded_lines, min_size=1, max_size=4),
+    fold=st.sampled_from(["\n\t", "\n ", "\n  "]),
+)
+def test_header_fast_paths_match_the_library(name, lines, fold):
+    value = fold.join(lines)
+    assert headers_module.encoded_header(name, value) == library_encoded(name, value)
+    assert clean_header(value) == library_clean(value)

@@ -14,8 +14,13 @@ from email.errors import HeaderParseError
 from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.utils import parsedate_tz
+from functools import lru_cache
 
 _WHITESPACE = re.compile(r"\s+")
+# Printable ASCII, possibly folded (continuation lines start with a blank).
+_PLAIN = re.compile(r"[\t\x20-\x7e]*(?:\n[\t ][\t\x20-\x7e]*)*\Z")
+# Lines this long or shorter are never refolded when re-encoding.
+_FOLD_AT = 76
 _ANGLE_ID = re.compile(r"<[^>]*>")
 # List-Id and friends: the text inside the last <...>, or a bare token.
 _LIST_ID_BRACKETED = re.compile(r".*<([^>]+)>.*", re.S)
@@ -34,6 +39,23 @@ def normalise_space(value: str) -> str:
     return _WHITESPACE.sub(" ", value).strip()
 
 
+def _is_plain(value: str | Header) -> bool:
+    """Tell whether the library would hand ``value`` back unchanged.
+
+    True for printable ASCII, possibly folded, without encoded words and not
+    blank: decoding and rebuilding such a value is the identity (checked by
+    property tests against the library), so the costly round trip can be
+    skipped. Everything else takes the library's path.
+    """
+    return (
+        isinstance(value, str)
+        and "=?" not in value
+        and _PLAIN.match(value) is not None
+        and not value.isspace()
+        and value != ""
+    )
+
+
 def sanitise_header(
     value: str | Header, header_name: str | None = None
 ) -> Header | None:
@@ -43,6 +65,14 @@ def sanitise_header(
     relabelled ``unknown-8bit``. Returns None for a value that cannot be
     decoded or re-encoded at all.
     """
+    built = _sanitise(value, header_name)
+    return None if built is None else built[0]
+
+
+def _sanitise(
+    value: str | Header, header_name: str | None
+) -> tuple[Header, str] | None:
+    """``sanitise_header`` that also returns the encoded value it checked."""
     try:
         chunks = decode_header(value)
     except (HeaderParseError, ValueError, TypeError, LookupError):
@@ -59,17 +89,46 @@ def sanitise_header(
         except (UnicodeError, LookupError, ValueError, TypeError):
             return None
     try:
-        header.encode()
+        encoded = header.encode()
     except (HeaderParseError, IndexError, UnicodeError, ValueError, LookupError):
         # IndexError: the library fails on some whitespace-only values.
         return None
-    return header
+    return header, encoded
+
+
+@lru_cache(maxsize=4096)
+def _encoded_str(name: str, value: str) -> str | None:
+    # Mails of one list repeat many header values (To, List-*, X-Mailer,
+    # regular senders): remember recent answers.
+    built = _sanitise(value, name)
+    return None if built is None else built[1]
+
+
+def encoded_header(name: str, value: str | Header) -> str | None:
+    """Return a header value re-encoded for transport, as upstream stores it.
+
+    None when the value cannot be sanitised (the header is then left out).
+    """
+    if _is_plain(value):
+        lines = value.split("\n")
+        # Short lines without trailing blanks come back exactly as they are.
+        if len(name) + 2 + len(lines[0]) <= _FOLD_AT and all(
+            len(line) <= _FOLD_AT and line.strip() and line == line.rstrip()
+            for line in lines
+        ):
+            return value
+    if isinstance(value, str):
+        return _encoded_str(name, value)
+    built = _sanitise(value, name)
+    return None if built is None else built[1]
 
 
 def clean_header(value: str | Header | None) -> str | None:
     """Return a header value as one line of text (None when unusable)."""
     if value is None:
         return None
+    if _is_plain(value):
+        return normalise_space(value)
     header = sanitise_header(value)
     if header is None:
         return None
@@ -158,13 +217,9 @@ def header_block(msg: Message) -> str:
     """
     lines = []
     for name, value in msg.items():
-        header = sanitise_header(value, header_name=name)
-        if header is None:
-            continue
-        try:
-            lines.append(f"{name}: {header.encode()}")
-        except (HeaderParseError, IndexError, UnicodeError, ValueError, LookupError):
-            continue
+        encoded = encoded_header(name, value)
+        if encoded is not None:
+            lines.append(f"{name}: {encoded}")
     return "\n".join(lines).replace("\x00", "")
 
 

@@ -50,15 +50,13 @@ def series_by_reference(*, project: Project, msgids: Sequence[str]) -> Series | 
     wanted = list(dict.fromkeys(msgid[:MAX_MSGID] for msgid in msgids))
     if not wanted:
         return None
-    found = dict(
-        SeriesReference.objects.filter(project=project, msgid__in=wanted).values_list(
-            "msgid", "series_id"
-        )
-    )
-    for msgid in wanted:
-        if msgid in found:
-            return Series.objects.get(pk=found[msgid])
-    return None
+    found = {
+        ref.msgid: ref.series
+        for ref in SeriesReference.objects.filter(
+            project=project, msgid__in=wanted
+        ).select_related("series")
+    }
+    return next((found[msgid] for msgid in wanted if msgid in found), None)
 
 
 def series_by_markers(

@@ -15,7 +15,11 @@ from apps.events.services import (
     record_patch_created,
 )
 from apps.patches.models import Cover, CoverComment, Patch, PatchComment, State, Tag
-from apps.patches.services.tags import patch_refresh_tags, patch_tags_init
+from apps.patches.services.tags import (
+    patch_refresh_tags,
+    patch_tags_init,
+    tag_counts,
+)
 from apps.people.models import Person, User
 from apps.projects.models import Project
 
@@ -110,7 +114,9 @@ def patch_comment_create(
         content=content,
         addressed=addressed,
     )
-    if tags:
+    # A reply without tags cannot change the counts (tag definitions only
+    # change with a retag), so only replies that carry one trigger a recount.
+    if tags and tag_counts([content], tags):
         patch_refresh_tags(patch_id=patch.pk, content=patch.content, tags=tags)
     record_patch_comment_created(comment=comment)
     return comment
