@@ -356,44 +356,58 @@ class _Store:
 
     def _parent_patch(self, refs: list[str]) -> Patch | None:
         """Return the patch the nearest known reference is, or is a comment on."""
-        fields = ("id", "msgid", "project_id", "content")
-        patches = {
-            p.msgid: p
-            for p in Patch.objects.filter(project=self.project, msgid__in=refs).only(
-                *fields
-            )
-        }
-        # Later (by date) comments win when a Message-Id repeats, as upstream.
-        via_comment = dict(
-            PatchComment.objects.filter(patch__project=self.project, msgid__in=refs)
-            .order_by("date", "id")
-            .values_list("msgid", "patch_id")
+        return self._nearest_parent(
+            refs, Patch, PatchComment, "patch", ("id", "msgid", "project_id", "content")
         )
-        for ref in refs:
-            if ref in patches:
-                return patches[ref]
-            if ref in via_comment:
-                return Patch.objects.only(*fields).get(pk=via_comment[ref])
-        return None
 
     def _parent_cover(self, refs: list[str]) -> Cover | None:
         """Return the cover letter the nearest known reference is, or replies to."""
-        covers = {
-            c.msgid: c
-            for c in Cover.objects.filter(project=self.project, msgid__in=refs).only(
-                "id", "msgid", "project_id"
-            )
-        }
-        via_comment = dict(
-            CoverComment.objects.filter(cover__project=self.project, msgid__in=refs)
-            .order_by("date", "id")
-            .values_list("msgid", "cover_id")
+        return self._nearest_parent(
+            refs, Cover, CoverComment, "cover", ("id", "msgid", "project_id")
         )
+
+    def _nearest_parent(
+        self,
+        refs: list[str],
+        parent_model: type[Patch] | type[Cover],
+        comment_model: type[PatchComment] | type[CoverComment],
+        parent_field: str,
+        fields: tuple[str, ...],
+    ) -> Patch | Cover | None:
+        """Walk ``refs`` nearest first: a parent with that id, or a comment on one.
+
+        Every lookup goes through a Message-Id or primary key index, so the
+        cost does not grow with the database. A direct reply (the common
+        case) takes one query.
+        """
+        parents = {
+            p.msgid: p
+            for p in parent_model.objects.filter(
+                project=self.project, msgid__in=refs
+            ).only(*fields)
+        }
+        if refs[0] in parents:
+            return parents[refs[0]]
+        # Comments by Message-Id, oldest first: when an id repeats, the latest
+        # comment on a parent of this project wins, as upstream.
+        rows = list(
+            comment_model.objects.filter(msgid__in=refs)
+            .order_by("date", "id")
+            .values_list("msgid", f"{parent_field}_id")
+        )
+        by_id = {p.pk: p for p in parents.values()}
+        wanted = {parent_id for _, parent_id in rows} - set(by_id)
+        if wanted:
+            by_id.update(
+                (p.pk, p)
+                for p in parent_model.objects.filter(
+                    project=self.project, pk__in=wanted
+                ).only(*fields)
+            )
+        via_comment = {msgid: by_id[pid] for msgid, pid in rows if pid in by_id}
         for ref in refs:
-            if ref in covers:
-                return covers[ref]
+            if ref in parents:
+                return parents[ref]
             if ref in via_comment:
-                return Cover.objects.only("id", "msgid", "project_id").get(
-                    pk=via_comment[ref]
-                )
+                return via_comment[ref]
         return None

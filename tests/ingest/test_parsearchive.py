@@ -161,3 +161,29 @@ def test_from_quoting_can_be_kept_as_upstream_does(test_project, tmp_path):
     run(str(path), "--list-id", LIST_ID, "--keep-from-quoting")
     assert Patch.objects.get().content.startswith(">From the start")
     assert "\n>>From a quote." in Patch.objects.get().content
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_parsing_ahead_in_helper_processes_changes_nothing(
+    test_project, settings, tmp_path, workers
+):
+    settings.FAILED_MAIL_DIR = tmp_path / "failed"
+    output = run(
+        str(corpus_file("series", "revision-out-of-order.mbox")),
+        str(corpus_file("fuzz", "codec-null.mbox")),
+        "--list-id",
+        LIST_ID,
+        "--parse-workers",
+        workers,
+    )
+    assert summary(output).splitlines()[:8] == [
+        "Processed 8 messages -->",
+        "     2 cover letters",
+        "     5 patches",
+        "     0 comments",
+        "     0 duplicates",
+        "     0 dropped",
+        "     1 errors",
+        "Total: 7 new entries",
+    ]
+    assert [s.patches.count() for s in Series.objects.order_by("id")][:2] == [2, 2]

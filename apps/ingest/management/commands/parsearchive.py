@@ -28,7 +28,8 @@ from apps.ingest.archive import Archive, open_archive
 from apps.ingest.context import IngestContext
 from apps.ingest.exceptions import TemporaryFailure, Unparseable
 from apps.ingest.failed import save_failed_mail
-from apps.ingest.services import Outcome, ingest_message
+from apps.ingest.pipeline import ParseAhead, Parsed
+from apps.ingest.services import Outcome, ingest_parsed
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,13 @@ class Command(BaseCommand):
             help="store every mail in this list's project, whatever its headers say",
         )
         parser.add_argument(
+            "--parse-workers",
+            type=int,
+            default=1,
+            help="helper processes parsing mails ahead while others are stored "
+            "(default 1; 0 parses in this process)",
+        )
+        parser.add_argument(
             "--keep-from-quoting",
             action="store_true",
             help="leave '>From ' lines of mbox files as they are (upstream's "
@@ -99,21 +107,29 @@ class Command(BaseCommand):
         paths: list[str],
         list_id: str | None,
         keep_from_quoting: bool,
+        parse_workers: int,
         verbosity: int,
         **options: Any,
     ) -> None:
         archives = self._open(paths, unquote=not keep_from_quoting)
-        with _log_levels(_LEVELS.get(verbosity, logging.DEBUG)):
+        with (
+            _log_levels(_LEVELS.get(verbosity, logging.DEBUG)),
+            ParseAhead(parse_workers) as parser,
+        ):
             logger.info("Parsing %d mails", sum(len(a) for a in archives))
             try:
                 with _relaxed_commit_durability():
-                    self._run(archives, list_id, verbosity)
+                    self._run(archives, parser, list_id, verbosity)
             except (OperationalError, InterfaceError) as exc:
                 self.stderr.write(f"Database unavailable: {exc}".strip())
                 sys.exit(EX_TEMPFAIL)
 
     def _run(
-        self, archives: list[Archive], list_id: str | None, verbosity: int
+        self,
+        archives: list[Archive],
+        parser: ParseAhead,
+        list_id: str | None,
+        verbosity: int,
     ) -> None:
         total = sum(len(archive) for archive in archives)
         progress = Progress(
@@ -126,8 +142,8 @@ class Command(BaseCommand):
         context = IngestContext()
         done = 0
         for archive in archives:
-            for raw in archive:
-                outcome = self._ingest_one(raw, list_id, context)
+            for parsed in parser.parse(archive):
+                outcome = self._ingest_one(parsed, list_id, context)
                 if isinstance(outcome, Path):
                     counts["errors"] += 1
                     failed_dir = outcome.parent.parent
@@ -151,12 +167,22 @@ class Command(BaseCommand):
         return archives
 
     def _ingest_one(
-        self, raw: bytes, list_id: str | None, context: IngestContext
+        self, parsed: Parsed, list_id: str | None, context: IngestContext
     ) -> Outcome | Path:
         """Store one mail; return its outcome, or where it was saved if it failed."""
+        raw = parsed.raw
+        if parsed.mail is None:
+            path = save_failed_mail(raw)
+            if parsed.malformed is not None:
+                logger.warning("Invalid mail: %s; saved to %s", parsed.malformed, path)
+            else:
+                logger.warning("Invalid mail: %s; saved to %s", parsed.crash, path)
+            return path
         for attempt in (1, 2):
             try:
-                return ingest_message(raw, list_id=list_id, context=context).outcome
+                return ingest_parsed(
+                    parsed.mail, list_id=list_id, context=context
+                ).outcome
             except TemporaryFailure as exc:
                 if attempt == 2:
                     self.stderr.write(
