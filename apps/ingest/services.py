@@ -36,9 +36,10 @@ from apps.patches.models import (
 )
 from apps.patches.services.series import (
     series_add_dependencies,
-    series_add_patch,
     series_attach_cover,
     series_for_cover,
+    series_patch_added,
+    series_slot_for_patch,
 )
 from apps.patches.services.submissions import (
     cover_comment_create,
@@ -203,6 +204,17 @@ class _Store:
         if Patch.objects.filter(project=self.project, msgid=self.msgid).exists():
             return self._duplicate()
         submitter = self._author()
+        slot = series_slot_for_patch(
+            project=self.project,
+            msgid=self.msgid,
+            name=self.info.name,
+            submitter=submitter,
+            date=parsed.date,
+            number=self.info.number,
+            total=self.info.total,
+            version=self.info.version,
+            references=parsed.references,
+        )
         pull_url = parsed.pull_url
         if pull_url is not None and len(pull_url) > MAX_PULL_URL:
             # Upstream fails on the database limit and loses the mail; the
@@ -222,16 +234,12 @@ class _Store:
             pull_url=pull_url,
             state=self._state(),
             delegate=self._delegate(),
+            series=slot.series if slot.number else None,
+            number=slot.number,
             tags=self._tags(),
         )
-        series = series_add_patch(
-            patch=patch,
-            number=self.info.number,
-            total=self.info.total,
-            version=self.info.version,
-            references=parsed.references,
-        )
-        self._add_dependencies(series)
+        series_patch_added(slot=slot, patch=patch)
+        self._add_dependencies(slot.series)
         return IngestResult(Outcome.PATCH, msgid=self.msgid, obj=patch)
 
     def _state(self) -> State:

@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from apps.events.services import (
     record_patch_completed,
@@ -105,12 +106,20 @@ def series_create(
         project=project, date=date, submitter=submitter, version=version, total=total
     )
     record_series_created(series=series)
+    _claim_references(series, references)
+    return series
+
+
+def _claim_references(series: Series, references: Iterable[str]) -> None:
+    """Record the Message-Ids no series of the project claims yet as ``series``'s."""
     msgids = dict.fromkeys(msgid[:MAX_MSGID] for msgid in references)
     SeriesReference.objects.bulk_create(
-        [SeriesReference(project=project, series=series, msgid=m) for m in msgids],
+        [
+            SeriesReference(project_id=series.project_id, series=series, msgid=m)
+            for m in msgids
+        ],
         ignore_conflicts=True,
     )
-    return series
 
 
 def _pick_candidate(candidates: list[Series], number: int) -> Series | None:
@@ -135,65 +144,90 @@ def _pick_candidate(candidates: list[Series], number: int) -> Series | None:
     return next((s for s in candidates if s.pk not in taken), None)
 
 
-def series_add_patch(
+@dataclass
+class PatchSlot:
+    """Where a new patch goes: found (or made) before the patch row is written.
+
+    ``number`` is None for a ``0/n`` patch, which stays out of its series.
+    ``numbers`` maps the numbers already in the series to their patch ids.
+    """
+
+    series: Series
+    number: int | None
+    numbers: dict[int, int]
+    created: bool
+
+
+def series_slot_for_patch(
     *,
-    patch: Patch,
+    project: Project,
+    msgid: str,
+    name: str,
+    submitter: Person,
+    date: dt.datetime,
     number: int | None,
     total: int | None,
     version: int,
     references: Sequence[str],
-) -> Series:
-    """Put a new ``patch`` (number x of ``total``) into its series; return the series.
+) -> PatchSlot:
+    """Find the series a new patch (number x of ``total``) joins, or make one.
 
     ``references`` are the ids the patch's mail replies to, nearest first.
-    Records series-created for a new series, patch-completed for the patch
-    (and following ones) once numbers 1..x-1 are present, and
-    series-completed when the series has all its patches. A ``0/n`` patch
-    (a cover letter carrying a diff) is left out of the series, though a new
-    series may have been made for it (upstream's behaviour, kept).
+    A new series claims them (and ``msgid``); its series-created event is
+    recorded by ``series_patch_added``, after the patch's own event, the
+    order upstream records them in. A ``0/n`` patch (a cover letter
+    carrying a diff) is left out of the series, though a new series may have
+    been made for it (upstream's behaviour, kept).
     """
-    project = patch.project
     series = None
     if total is None or number is None:
         number = total = 1
     else:
-        series = series_by_reference(project=project, msgids=[patch.msgid, *references])
+        series = series_by_reference(project=project, msgids=[msgid, *references])
         if series is None:
             series = _pick_candidate(
                 series_by_markers(
                     project=project,
-                    submitter=patch.submitter,
+                    submitter=submitter,
                     version=version,
                     total=total,
-                    date=patch.date,
+                    date=date,
                 ),
                 number,
             )
     numbers = _series_numbers(series) if series is not None else {}
-    if series is None or number in numbers:
-        series = series_create(
-            project=project,
-            date=patch.date,
-            submitter=patch.submitter,
-            version=version,
-            total=total,
-            references=[*references, patch.msgid],
-        )
-        numbers = {}
-    if number:
-        _link_patch(series=series, patch=patch, number=number, numbers=numbers)
-    return series
+    if series is not None and number not in numbers:
+        return PatchSlot(series, number or None, numbers, created=False)
+    series = Series.objects.create(
+        project=project,
+        date=date,
+        submitter=submitter,
+        version=version,
+        total=total,
+        # Patch 1 names a series (with its prefixes, as upstream does).
+        name=name if number == 1 else None,
+    )
+    _claim_references(series, [*references, msgid])
+    return PatchSlot(series, number or None, {}, created=True)
 
 
-def _link_patch(
-    *, series: Series, patch: Patch, number: int, numbers: dict[int, int]
-) -> None:
+def series_patch_added(*, slot: PatchSlot, patch: Patch) -> None:
+    """Record what a patch just stored in ``slot`` completes.
+
+    series-created for a new series, patch-completed for the patch (and the
+    following ones) once numbers 1..x-1 are present, series-completed when
+    the series has all its patches.
+    """
+    series = slot.series
+    if slot.created:
+        record_series_created(series=series)
+    number = slot.number
+    if number is None:
+        return
     if not series.name and number == 1:
-        series.name = patch.name  # with its prefixes, as upstream names it
+        series.name = patch.name
         series.save(update_fields=["name"])
-    patch.series = series
-    patch.number = number
-    patch.save(update_fields=["series", "number"])
+    numbers = slot.numbers
     if sum(1 for n in numbers if n < number) == number - 1:
         record_patch_completed(patch=patch, series=series)
         following = number + 1

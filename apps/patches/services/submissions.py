@@ -14,7 +14,15 @@ from apps.events.services import (
     record_patch_comment_created,
     record_patch_created,
 )
-from apps.patches.models import Cover, CoverComment, Patch, PatchComment, State, Tag
+from apps.patches.models import (
+    Cover,
+    CoverComment,
+    Patch,
+    PatchComment,
+    Series,
+    State,
+    Tag,
+)
 from apps.patches.services.tags import (
     patch_refresh_tags,
     patch_tags_init,
@@ -38,12 +46,16 @@ def patch_create(
     pull_url: str | None,
     state: State,
     delegate: User | None = None,
+    series: Series | None = None,
+    number: int | None = None,
     tags: Sequence[Tag] = (),
 ) -> Patch:
-    """Store a new patch (not yet in a series) and record patch-created.
+    """Store a new patch and record patch-created.
 
-    ``tags`` are the tag definitions to count in the content (pass none for a
-    project with tags turned off).
+    ``series`` and ``number`` place it (see
+    ``apps.patches.services.series.series_slot_for_patch``). ``tags`` are
+    the tag definitions to count in the content (pass none for a project
+    with tags turned off).
     """
     patch = Patch.objects.create(
         project=project,
@@ -58,6 +70,8 @@ def patch_create(
         pull_url=pull_url,
         state=state,
         delegate=delegate,
+        series=series,
+        number=number,
     )
     if tags:
         patch_tags_init(patch_id=patch.pk, content=content, tags=tags)
