@@ -26,6 +26,8 @@ class IngestContext:
     _tags: list[Tag] | None = None
     # Address as written -> (id, name) of people whose row is committed.
     _people: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    # The database session already has ingest's lock timeout (archive runs).
+    session_lock_timeout: bool = False
 
     def project(self, list_id: str, subject: str | None) -> Project | None:
         """Return the project for a mail of list ``list_id`` with ``subject``."""

@@ -18,20 +18,27 @@ from django.db import connection
 _LOCK_NAMESPACE = 0x50_53_49_4E  # "PSIN"
 
 
-def lock_project(project_id: int) -> None:
+def lock_timeout() -> str:
+    """Return ``INGEST_LOCK_TIMEOUT`` as a PostgreSQL ``lock_timeout`` value."""
+    return f"{int(settings.INGEST_LOCK_TIMEOUT * 1000)}ms"
+
+
+def lock_project(project_id: int, *, session_timeout: bool = False) -> None:
     """Wait for this project's ingest lock; the transaction holds it until its end.
 
     Waits at most ``INGEST_LOCK_TIMEOUT`` seconds (PostgreSQL raises
-    ``OperationalError`` after that). Must run inside ``transaction.atomic``.
+    ``OperationalError`` after that): set for this transaction only, unless
+    ``session_timeout`` says the session already has it (an archive run).
+    Must run inside ``transaction.atomic``.
     """
     if connection.vendor != "postgresql":
         return
-    timeout_ms = int(settings.INGEST_LOCK_TIMEOUT * 1000)
     with connection.cursor() as cursor:
-        # SET LOCAL lasts until the end of this transaction only.
-        cursor.execute(
-            "SELECT set_config('lock_timeout', %s, true)", [f"{timeout_ms}ms"]
-        )
+        if not session_timeout:
+            # set_config(..., true) is SET LOCAL: this transaction only.
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)", [lock_timeout()]
+            )
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, project_id]
         )

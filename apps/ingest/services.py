@@ -163,7 +163,7 @@ def _ingest(
         return _dropped("no diff and no text", parsed.msgid)
     store = _Store(parsed=parsed, project=project, info=info, context=context)
     with transaction.atomic():
-        lock_project(project.pk)
+        lock_project(project.pk, session_timeout=context.session_lock_timeout)
         if kind is Kind.PATCH:
             return store.patch()
         if kind is Kind.COVER:

@@ -28,6 +28,7 @@ from apps.ingest.archive import Archive, open_archive
 from apps.ingest.context import IngestContext
 from apps.ingest.exceptions import TemporaryFailure, Unparseable
 from apps.ingest.failed import save_failed_mail
+from apps.ingest.locking import lock_timeout
 from apps.ingest.pipeline import ParseAhead, Parsed
 from apps.ingest.services import Outcome, ingest_parsed
 
@@ -118,8 +119,8 @@ class Command(BaseCommand):
         ):
             logger.info("Parsing %d mails", sum(len(a) for a in archives))
             try:
-                with _relaxed_commit_durability():
-                    self._run(archives, parser, list_id, verbosity)
+                with _archive_session() as context:
+                    self._run(archives, parser, context, list_id, verbosity)
             except (OperationalError, InterfaceError) as exc:
                 self.stderr.write(f"Database unavailable: {exc}".strip())
                 sys.exit(EX_TEMPFAIL)
@@ -128,6 +129,7 @@ class Command(BaseCommand):
         self,
         archives: list[Archive],
         parser: ParseAhead,
+        context: IngestContext,
         list_id: str | None,
         verbosity: int,
     ) -> None:
@@ -139,7 +141,6 @@ class Command(BaseCommand):
         )
         counts: Counter[str] = Counter()
         failed_dir: Path | None = None
-        context = IngestContext()
         done = 0
         for archive in archives:
             for parsed in parser.parse(archive):
@@ -241,20 +242,26 @@ def _log_levels(level: int) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _relaxed_commit_durability() -> Iterator[None]:
-    """Do not wait for the disk at each commit of an archive import (PostgreSQL).
+def _archive_session() -> Iterator[IngestContext]:
+    """Set the database session up for an archive run; give the run's context.
 
-    A crash can lose the last fraction of a second of commits, never corrupt
-    anything; re-running the import stores them again. Mail delivered one by
-    one (parsemail) keeps full durability.
+    On PostgreSQL, commits do not wait for the disk (a crash can lose the
+    last fraction of a second of commits, never corrupt anything; running
+    the import again stores them) and the ingest lock timeout is set once
+    for the session instead of once per mail. Mail delivered one by one
+    (parsemail) keeps full durability. Both settings are put back after.
     """
+    context = IngestContext()
     if connection.vendor != "postgresql":
-        yield
+        yield context
         return
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit TO OFF")
+        cursor.execute("SELECT set_config('lock_timeout', %s, false)", [lock_timeout()])
+    context.session_lock_timeout = True
     try:
-        yield
+        yield context
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO DEFAULT")
+            cursor.execute("SET lock_timeout TO DEFAULT")
