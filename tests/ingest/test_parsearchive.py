@@ -187,3 +187,19 @@ def test_parsing_ahead_in_helper_processes_changes_nothing(
         "Total: 7 new entries",
     ]
     assert [s.patches.count() for s in Series.objects.order_by("id")][:2] == [2, 2]
+
+
+def test_database_session_settings_are_put_back(test_project):
+    from django.db import connection
+
+    def setting():
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA cache_size")
+            else:
+                cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    before = setting()
+    run(str(corpus_file("series", "base-single-patch.mbox")), "--list-id", LIST_ID)
+    assert setting() == before
