@@ -193,6 +193,10 @@ class Command(BaseCommand):
                         "as duplicates)."
                     )
                     sys.exit(EX_TEMPFAIL)
+                # Reconnect for the retry; a new session lacks the run's
+                # settings, so each transaction sets its own lock timeout.
+                connection.close_if_unusable_or_obsolete()
+                context.session_lock_timeout = False
                 time.sleep(1)
             except Unparseable as exc:
                 path = save_failed_mail(raw)
