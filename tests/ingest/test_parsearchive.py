@@ -203,3 +203,34 @@ def test_database_session_settings_are_put_back(test_project):
     before = setting()
     run(str(corpus_file("series", "base-single-patch.mbox")), "--list-id", LIST_ID)
     assert setting() == before
+
+
+def test_a_database_outage_is_retried_once_then_stops_with_75(
+    test_project, monkeypatch
+):
+    from apps.ingest.exceptions import TemporaryFailure
+    from apps.ingest.management.commands import parsearchive
+
+    real = parsearchive.ingest_parsed
+    failures = iter([True, False, True, True])
+
+    def flaky(*args, **kwargs):
+        if next(failures):
+            raise TemporaryFailure("database unavailable: test")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parsearchive, "ingest_parsed", flaky)
+    monkeypatch.setattr(parsearchive.time, "sleep", lambda seconds: None)
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(
+            "parsearchive",
+            str(corpus_file("series", "base-no-cover-letter.mbox")),
+            "--list-id",
+            LIST_ID,
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+    assert exit_info.value.code == 75
+    assert "Stopping: database unavailable: test" in err.getvalue()
+    assert Patch.objects.count() == 1  # the first mail, stored on its retry

@@ -193,9 +193,11 @@ class Command(BaseCommand):
                         "as duplicates)."
                     )
                     sys.exit(EX_TEMPFAIL)
-                # Reconnect for the retry; a new session lacks the run's
-                # settings, so each transaction sets its own lock timeout.
-                connection.close_if_unusable_or_obsolete()
+                # Drop a broken connection so the retry opens a new one; a
+                # new session lacks the run's settings, so each transaction
+                # sets its own lock timeout from now on.
+                if connection.connection is not None and not connection.is_usable():
+                    connection.close()
                 context.session_lock_timeout = False
                 time.sleep(1)
             except Unparseable as exc:
