@@ -31,6 +31,9 @@ __all__ = [
     "SubjectInfo",
     "parse_bytes",
     "parse_message",
+    "read_message",
+    "resolve_author",
+    "subject_info",
 ]
 
 REQUIRED_HEADERS = ("From", "Subject", "Message-Id")
