@@ -253,3 +253,14 @@ CONFIRMATION_VALIDITY_DAYS = env_int("CONFIRMATION_VALIDITY_DAYS", 7)
 NOTIFICATION_DELAY_MINUTES = env_int("NOTIFICATION_DELAY_MINUTES", 10)
 NOTIFICATION_FROM_EMAIL = env_str("NOTIFICATION_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS_HIDE = env_bool("ADMINS_HIDE", False)
+
+# --- Mail ingest ------------------------------------------------------------
+
+# Mail that parsemail/parsearchive could not store (a broken mail, a bug) is
+# kept here, as a Maildir, for inspection and replay with parsearchive.
+FAILED_MAIL_DIR = Path(
+    env_str("PATCHSERVER_FAILED_MAIL_DIR") or DATA_DIR / "failed-mail"
+)
+# Longest wait, in seconds, for another delivery to the same project to
+# finish; parsemail then exits with EX_TEMPFAIL and the MTA retries later.
+INGEST_LOCK_TIMEOUT = env_int("PATCHSERVER_INGEST_LOCK_TIMEOUT", 60)
