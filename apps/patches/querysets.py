@@ -70,3 +70,27 @@ class SeriesQuerySet(models.QuerySet):
         return self.annotate(
             received_total=Coalesce(Count("patches", distinct=True), 0)
         )
+
+    def with_received_counts(self) -> Self:
+        """Annotate ``received_total`` and ``received_all`` with a subquery.
+
+        Unlike ``with_received_total()`` (an aggregate), a correlated
+        subquery lets ``count()`` drop the annotation, so paginating a long
+        series list does not count every series' patches.
+        """
+        from apps.patches.models import Patch  # querysets load before models
+
+        counts = (
+            Patch.objects.filter(series=OuterRef("pk"))
+            .order_by()
+            .values("series")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        received = Coalesce(models.Subquery(counts, output_field=IntegerField()), 0)
+        return self.annotate(received_total=received).annotate(
+            received_all=models.ExpressionWrapper(
+                Q(total__lte=models.F("received_total")),
+                output_field=models.BooleanField(),
+            )
+        )
