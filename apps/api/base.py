@@ -37,8 +37,11 @@ class ApiViewMixin:
     writes_since: str | None = None
 
     def check_permissions(self, request):
-        # Before the permission classes: a method older versions lack is 405
-        # whoever asks (upstream: bundle writes before 1.2).
+        # A method the route does not have is 405 whoever asks, before any
+        # permission rule; so is one that the requested version lacks
+        # (upstream: bundle writes before 1.2).
+        if not hasattr(self, request.method.lower()):
+            raise exceptions.MethodNotAllowed(request.method)
         if (
             self.writes_since is not None
             and request.method not in ("GET", "HEAD", "OPTIONS")

@@ -25,7 +25,7 @@ from apps.api.versioning import hidden_names
 from apps.bundles.models import Bundle
 from apps.checks.models import Check
 from apps.events.models import Event
-from apps.patches.models import Cover, Patch, PatchComment, Series, State
+from apps.patches.models import Cover, Patch, Series, State
 from apps.people.models import Person, User
 from apps.projects.models import Project
 
@@ -297,12 +297,6 @@ class SeriesFilterSet(DateRangeFilterSet):
 
     class Meta:
         model = Series
-        fields = ()
-
-
-class CommentFilterSet(VersionedFilterSet):
-    class Meta:
-        model = PatchComment
         fields = ()
 
 

@@ -88,7 +88,10 @@ class CanEditBundle(permissions.BasePermission):
     """
 
     def has_permission(self, request, view) -> bool:
-        return request.method in SAFE or request.user.is_authenticated
+        # On a bundle's own route the lookup comes first, so that someone
+        # else's private bundle is 404 for every caller, anonymous included.
+        detail = "pk" in view.kwargs
+        return detail or request.method in SAFE or request.user.is_authenticated
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE:

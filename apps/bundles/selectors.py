@@ -25,3 +25,14 @@ def bundle_list(*, viewer) -> QuerySet[Bundle]:
         .prefetch_related(Prefetch("patches", queryset=patches))
         .order_by("id")
     )
+
+
+def bundle_mbox_patches(*, bundle_id: int) -> QuerySet[Patch]:
+    """Return a bundle's patches in bundle order, loaded for the mbox."""
+    from apps.patches.selectors import patch_mbox_queryset
+
+    return (
+        patch_mbox_queryset()
+        .filter(bundlepatch__bundle_id=bundle_id)
+        .order_by("bundlepatch__order")
+    )

@@ -14,6 +14,14 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from tests.api.contract import check_response
+from tests.factories import (
+    CoverFactory,
+    PatchFactory,
+    PersonFactory,
+    ProjectFactory,
+    SeriesFactory,
+    UserFactory,
+)
 
 
 class ApiClient(Client):
@@ -95,3 +103,49 @@ def api(db):
 def client(db):
     # Plain ``client`` in API tests is the checking one too.
     return ApiClient()
+
+
+class World:
+    """A project with one patch and everyone who may or may not touch it.
+
+    * ``maintainer`` maintains ``project``;
+    * ``submitter`` is the account linked to the patch's sender;
+    * ``delegate`` is the patch's delegate (also a maintainer, as a delegate
+      must be);
+    * ``other`` is an unrelated account, ``superuser`` an admin who
+      maintains nothing.
+    """
+
+    def __init__(self, maintainer):
+        self.maintainer = maintainer
+        self.project = ProjectFactory(maintainers=[maintainer], linkname="world")
+        self.delegate = UserFactory(username="delegate")
+        self.project.maintainers.add(self.delegate)
+        self.submitter = UserFactory(username="submitter")
+        self.other = UserFactory(username="other")
+        self.superuser = UserFactory(username="root", is_superuser=True, is_staff=True)
+        self.person = PersonFactory(
+            name="Sub Mitter", email="submitter@example.com", user=self.submitter
+        )
+        self.series = SeriesFactory(
+            project=self.project, submitter=self.person, total=2, name="Demo series"
+        )
+        self.patch = PatchFactory(
+            project=self.project,
+            submitter=self.person,
+            delegate=self.delegate,
+            series=self.series,
+            number=1,
+        )
+        self.cover = CoverFactory(project=self.project, submitter=self.person)
+        self.series.cover_letter = self.cover
+        self.series.save(update_fields=["cover_letter"])
+
+    def role(self, name: str):
+        """Return the user playing ``name`` (None for anonymous)."""
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture
+def world(db, maintainer):
+    return World(maintainer)

@@ -14,3 +14,10 @@ def state(slug: str) -> State:
 
 def ids(response) -> list[int]:
     return [item["id"] for item in response.json()]
+
+
+# Who tries a write in the permission tests (rest-api.md §3.2).
+ROLES = ("anonymous", "other", "submitter", "delegate", "maintainer", "superuser")
+
+CREDENTIALS = {"detail": "Authentication credentials were not provided."}
+NO_PERMISSION = {"detail": "You do not have permission to perform this action."}

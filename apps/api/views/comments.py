@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from rest_framework import generics
 
 from apps.api.base import ApiViewMixin
-from apps.api.filters import CommentFilterSet
 from apps.api.permissions import CanEditCoverComment, CanEditPatchComment
 from apps.api.serializers.comments import CoverCommentSerializer, PatchCommentSerializer
 from apps.patches.models import Cover, Patch
@@ -26,7 +25,6 @@ def subject_contains(term: str) -> Q:
 class CommentViewMixin(ApiViewMixin):
     parent_model: type = Patch
     parent_kwarg = "patch_id"
-    filterset_class = CommentFilterSet
     ordering_map = {"id": "id", "date": "date", "submitter": "submitter_id"}
 
     def parent_id(self) -> int:
