@@ -26,6 +26,7 @@ def patch_list() -> QuerySet[Patch]:
     """Return patches as the patch list shows them (no bodies), by id."""
     return (
         Patch.objects.with_list_related()
+        .select_related("series__project", "related")
         .with_check_state()
         .prefetch_related(_relation_members())
         .order_by("id")
@@ -36,7 +37,13 @@ def patch_detail_queryset() -> QuerySet[Patch]:
     """Return patches ready to be shown one at a time, bodies included."""
     return (
         Patch.objects.select_related(
-            "project", "state", "submitter", "delegate", "series", "series__project"
+            "project",
+            "state",
+            "submitter",
+            "delegate",
+            "series",
+            "series__project",
+            "related",
         )
         .with_check_state()
         .prefetch_related(_relation_members())

@@ -30,7 +30,8 @@ class BundlePatchesField(serializers.ManyRelatedField):
         if embedded is None:
             embedded = EmbeddedPatchSerializer(context=self.context)
             self._embedded = embedded
-        ordered = sorted(patches.all(), key=lambda patch: (patch.date, patch.pk))
+        # ``patches`` is the (prefetched) queryset the field fetched.
+        ordered = sorted(patches, key=lambda patch: (patch.date, patch.pk))
         return [embedded.to_representation(patch) for patch in ordered]
 
 
