@@ -33,6 +33,8 @@ class ApiViewMixin:
     schema = AutoSchema()
     ordering = ("id",)
     ordering_map = {"id": "id"}
+    # The first version having the route (apps.api.urls routes it from there).
+    available_since = "1.0"
     # Unsafe methods that only exist from this version on (405 before it).
     writes_since: str | None = None
 

@@ -136,13 +136,42 @@ class WebLinkField(serializers.Field):
 
 
 class ComputedField(serializers.Field):
-    """A read-only value computed from the whole object by ``compute(obj)``."""
+    """A read-only value computed from the whole object by ``compute(obj)``.
 
-    def __init__(self, compute: Callable[[Any], Any], **kwargs: Any) -> None:
+    ``schema`` describes the value in the OpenAPI document (a string if
+    omitted).
+    """
+
+    def __init__(
+        self, compute: Callable[[Any], Any], schema: dict | None = None, **kwargs: Any
+    ) -> None:
         self.compute = compute
+        self.schema = schema
         kwargs["read_only"] = True
         kwargs.setdefault("source", "*")
         super().__init__(**kwargs)
 
     def to_representation(self, value):
         return self.compute(value)
+
+
+# OpenAPI descriptions of computed values (see ComputedField).
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True, "readOnly": True}
+HEADERS = {
+    "type": "object",
+    "readOnly": True,
+    "additionalProperties": {
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    },
+    "description": "Mail headers; a list where a header occurs more than once.",
+}
+STRINGS = {"type": "array", "items": {"type": "string"}, "readOnly": True}
+URIS = {"type": "array", "items": {"type": "string", "format": "uri"}, "readOnly": True}
+OBJECT = {"type": "object", "readOnly": True}
+BOOLEAN = {"type": "boolean", "readOnly": True}
+STRING = {"type": "string", "readOnly": True}
+CHECK_STATE = {
+    "type": "string",
+    "enum": ["pending", "success", "warning", "fail"],
+    "readOnly": True,
+}

@@ -20,6 +20,7 @@ from django.db.models import Model, Q, QuerySet
 from django.forms.widgets import MultipleHiddenInput
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 
 from apps.api.versioning import hidden_names
 from apps.bundles.models import Bundle
@@ -132,6 +133,13 @@ class ReferenceField(forms.Field):
         return resolve_ids(self.model, self.resolver, values)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "An id, or a name where the filter takes one; "
+        "repeat the parameter to match any of several.",
+    }
+)
 class ReferenceFilter(django_filters.Filter):
     field_class = ReferenceField
 
@@ -153,6 +161,7 @@ class LenientBooleanField(forms.Field):
         return parse_bool(value)
 
 
+@extend_schema_field({"type": "boolean"})
 class BooleanFilter(django_filters.Filter):
     field_class = LenientBooleanField
 
@@ -172,10 +181,12 @@ class UtcDateTimeField(forms.Field):
         return parsed
 
 
+@extend_schema_field({"type": "string", "format": "date-time"})
 class DateFilter(django_filters.Filter):
     field_class = UtcDateTimeField
 
 
+@extend_schema_field({"type": "string"})
 class ExactFilter(django_filters.Filter):
     """A single text value compared exactly; ``transform`` adapts it first."""
 
@@ -214,6 +225,9 @@ class CheckStateField(forms.Field):
         return codes
 
 
+@extend_schema_field(
+    {"type": "string", "description": "pending, success, warning, fail or 0-3."}
+)
 class CheckStateFilter(django_filters.Filter):
     field_class = CheckStateField
 

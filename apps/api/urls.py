@@ -26,7 +26,9 @@ from apps.api.views.projects import ProjectDetail, ProjectList
 from apps.api.views.submissions import CoverDetail, CoverList, SeriesDetail, SeriesList
 
 
-def route(path: str, view, name: str, since: str = "1.0"):
+def route(path: str, view, name: str):
+    """Route ``path`` in every version from the view's ``available_since`` on."""
+    since = getattr(view, "available_since", "1.0")
     return re_path(version_pattern(since) + path + "$", view.as_view(), name=name)
 
 
@@ -50,13 +52,11 @@ urlpatterns = [
         r"patches/(?P<patch_id>\d+)/comments/",
         PatchCommentList,
         "api-patch-comment-list",
-        since="1.1",
     ),
     route(
         r"patches/(?P<patch_id>\d+)/comments/(?P<comment_id>\d+)/",
         PatchCommentDetail,
         "api-patch-comment-detail",
-        since="1.3",
     ),
     route(r"covers/", CoverList, "api-cover-list"),
     route(r"covers/(?P<pk>\d+)/", CoverDetail, "api-cover-detail"),
@@ -64,13 +64,11 @@ urlpatterns = [
         r"covers/(?P<cover_id>\d+)/comments/",
         CoverCommentList,
         "api-cover-comment-list",
-        since="1.1",
     ),
     route(
         r"covers/(?P<cover_id>\d+)/comments/(?P<comment_id>\d+)/",
         CoverCommentDetail,
         "api-cover-comment-detail",
-        since="1.3",
     ),
     route(r"series/", SeriesList, "api-series-list"),
     route(r"series/(?P<pk>\d+)/", SeriesDetail, "api-series-detail"),

@@ -1,4 +1,12 @@
-from apps.api.fields import ApiLinkField, ComputedField, UtcDateTimeField, WebLinkField
+from apps.api.fields import (
+    HEADERS,
+    NULLABLE_URI,
+    STRING,
+    ApiLinkField,
+    ComputedField,
+    UtcDateTimeField,
+    WebLinkField,
+)
 from apps.api.headers import header_value, headers_object
 from apps.api.serializers.base import ApiSerializer
 from apps.api.serializers.embedded import EmbeddedPersonSerializer, archive_url
@@ -16,12 +24,12 @@ class PatchCommentSerializer(ApiSerializer):
     )
     web_url = WebLinkField(links.comment_web_path)
     list_archive_url = ComputedField(
-        lambda comment: archive_url(comment, comment.patch.project)
+        lambda comment: archive_url(comment, comment.patch.project), NULLABLE_URI
     )
     date = UtcDateTimeField()
-    subject = ComputedField(subject_of)
+    subject = ComputedField(subject_of, STRING)
     submitter = EmbeddedPersonSerializer(read_only=True)
-    headers = ComputedField(lambda comment: headers_object(comment.headers))
+    headers = ComputedField(lambda comment: headers_object(comment.headers), HEADERS)
 
     class Meta:
         model = PatchComment
@@ -47,7 +55,7 @@ class CoverCommentSerializer(PatchCommentSerializer):
         "api-cover-comment-detail", (("cover_id", "cover_id"), ("comment_id", "pk"))
     )
     list_archive_url = ComputedField(
-        lambda comment: archive_url(comment, comment.cover.project)
+        lambda comment: archive_url(comment, comment.cover.project), NULLABLE_URI
     )
 
     class Meta(PatchCommentSerializer.Meta):

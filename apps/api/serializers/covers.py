@@ -1,4 +1,11 @@
-from apps.api.fields import ApiLinkField, ComputedField, UtcDateTimeField, WebLinkField
+from apps.api.fields import (
+    HEADERS,
+    NULLABLE_URI,
+    ApiLinkField,
+    ComputedField,
+    UtcDateTimeField,
+    WebLinkField,
+)
 from apps.api.headers import headers_object
 from apps.api.serializers.base import ApiSerializer
 from apps.api.serializers.embedded import (
@@ -22,7 +29,9 @@ class CoverSerializer(ApiSerializer):
     url = ApiLinkField("api-cover-detail")
     web_url = WebLinkField(links.cover_web_path)
     project = EmbeddedProjectSerializer(read_only=True)
-    list_archive_url = ComputedField(lambda cover: archive_url(cover, cover.project))
+    list_archive_url = ComputedField(
+        lambda cover: archive_url(cover, cover.project), NULLABLE_URI
+    )
     date = UtcDateTimeField()
     submitter = EmbeddedPersonSerializer(read_only=True)
     mbox = WebLinkField(links.cover_mbox_path)
@@ -55,7 +64,7 @@ class CoverSerializer(ApiSerializer):
 
 
 class CoverDetailSerializer(CoverSerializer):
-    headers = ComputedField(lambda cover: headers_object(cover.headers))
+    headers = ComputedField(lambda cover: headers_object(cover.headers), HEADERS)
 
     class Meta(CoverSerializer.Meta):
         fields = (*CoverSerializer.Meta.fields, "headers", "content")

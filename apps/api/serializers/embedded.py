@@ -1,6 +1,14 @@
 """Compact forms of objects nested inside other resources (rest-api.md §8)."""
 
-from apps.api.fields import ApiLinkField, ComputedField, UtcDateTimeField, WebLinkField
+from apps.api.fields import (
+    CHECK_STATE,
+    NULLABLE_URI,
+    STRING,
+    ApiLinkField,
+    ComputedField,
+    UtcDateTimeField,
+    WebLinkField,
+)
 from apps.api.serializers.base import ApiSerializer, MemoizedSerializer
 from apps.checks.models import Check
 from apps.patches import links
@@ -15,9 +23,9 @@ def archive_url(submission_or_comment, project) -> str | None:
 
 class EmbeddedProjectSerializer(MemoizedSerializer):
     url = ApiLinkField("api-project-detail")
-    link_name = ComputedField(lambda project: project.linkname)
-    list_id = ComputedField(lambda project: project.listid)
-    list_email = ComputedField(lambda project: project.listemail)
+    link_name = ComputedField(lambda project: project.linkname, STRING)
+    list_id = ComputedField(lambda project: project.listid, STRING)
+    list_email = ComputedField(lambda project: project.listemail, STRING)
 
     class Meta:
         model = Project
@@ -75,7 +83,9 @@ class EmbeddedSeriesSerializer(MemoizedSerializer):
 class EmbeddedPatchSerializer(ApiSerializer):
     url = ApiLinkField("api-patch-detail")
     web_url = WebLinkField(links.patch_web_path)
-    list_archive_url = ComputedField(lambda patch: archive_url(patch, patch.project))
+    list_archive_url = ComputedField(
+        lambda patch: archive_url(patch, patch.project), NULLABLE_URI
+    )
     date = UtcDateTimeField()
     mbox = WebLinkField(links.patch_mbox_path)
 
@@ -98,7 +108,9 @@ class EmbeddedPatchSerializer(ApiSerializer):
 class EmbeddedCoverSerializer(ApiSerializer):
     url = ApiLinkField("api-cover-detail")
     web_url = WebLinkField(links.cover_web_path)
-    list_archive_url = ComputedField(lambda cover: archive_url(cover, cover.project))
+    list_archive_url = ComputedField(
+        lambda cover: archive_url(cover, cover.project), NULLABLE_URI
+    )
     date = UtcDateTimeField()
     mbox = WebLinkField(links.cover_mbox_path)
 
@@ -126,7 +138,7 @@ class EmbeddedPatchCommentSerializer(ApiSerializer):
     )
     web_url = WebLinkField(links.comment_web_path)
     list_archive_url = ComputedField(
-        lambda comment: archive_url(comment, comment.patch.project)
+        lambda comment: archive_url(comment, comment.patch.project), NULLABLE_URI
     )
     date = UtcDateTimeField()
 
@@ -146,7 +158,7 @@ class EmbeddedCoverCommentSerializer(EmbeddedPatchCommentSerializer):
         "api-cover-comment-detail", (("cover_id", "cover_id"), ("comment_id", "pk"))
     )
     list_archive_url = ComputedField(
-        lambda comment: archive_url(comment, comment.cover.project)
+        lambda comment: archive_url(comment, comment.cover.project), NULLABLE_URI
     )
 
     class Meta(EmbeddedPatchCommentSerializer.Meta):
@@ -158,7 +170,7 @@ class EmbeddedCheckSerializer(ApiSerializer):
         "api-check-detail", (("patch_id", "patch_id"), ("check_id", "pk"))
     )
     date = UtcDateTimeField()
-    state = ComputedField(lambda check: check.get_state_display())
+    state = ComputedField(lambda check: check.get_state_display(), CHECK_STATE)
 
     class Meta:
         model = Check

@@ -4,6 +4,11 @@ from django.utils.text import slugify
 from rest_framework import serializers
 
 from apps.api.fields import (
+    CHECK_STATE,
+    HEADERS,
+    NULLABLE_URI,
+    OBJECT,
+    STRINGS,
     ApiLinkField,
     ComputedField,
     UtcDateTimeField,
@@ -169,7 +174,9 @@ class PatchSerializer(ApiSerializer):
     url = ApiLinkField("api-patch-detail")
     web_url = WebLinkField(links.patch_web_path)
     project = EmbeddedProjectSerializer(read_only=True)
-    list_archive_url = ComputedField(lambda patch: archive_url(patch, patch.project))
+    list_archive_url = ComputedField(
+        lambda patch: archive_url(patch, patch.project), NULLABLE_URI
+    )
     date = UtcDateTimeField()
     state = StateField()
     submitter = EmbeddedPersonSerializer(read_only=True)
@@ -179,9 +186,9 @@ class PatchSerializer(ApiSerializer):
     comments = ApiLinkField(
         "api-patch-comment-list", (("patch_id", "pk"),), versioned=False
     )
-    check = ComputedField(check_label)
+    check = ComputedField(check_label, CHECK_STATE)
     checks = ApiLinkField("api-check-list", (("patch_id", "pk"),), versioned=False)
-    tags = ComputedField(lambda patch: {})
+    tags = ComputedField(lambda patch: {}, OBJECT)
     related = RelatedPatchesField()
 
     class Meta:
@@ -218,8 +225,8 @@ class PatchSerializer(ApiSerializer):
 
 
 class PatchDetailSerializer(PatchSerializer):
-    headers = ComputedField(lambda patch: headers_object(patch.headers))
-    prefixes = ComputedField(lambda patch: prefixes_of(patch.name))
+    headers = ComputedField(lambda patch: headers_object(patch.headers), HEADERS)
+    prefixes = ComputedField(lambda patch: prefixes_of(patch.name), STRINGS)
 
     class Meta(PatchSerializer.Meta):
         fields = (

@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
 from apps.api.fields import (
+    BOOLEAN,
+    URIS,
     ApiLinkField,
     ComputedField,
     UtcDateTimeField,
@@ -28,12 +30,14 @@ class SeriesSerializer(ApiSerializer):
     date = UtcDateTimeField()
     submitter = EmbeddedPersonSerializer(read_only=True)
     received_total = serializers.IntegerField(read_only=True)
-    received_all = ComputedField(lambda series: series.total <= series.received_total)
+    received_all = ComputedField(
+        lambda series: series.total <= series.received_total, BOOLEAN
+    )
     mbox = WebLinkField(links.series_mbox_path)
     cover_letter = EmbeddedCoverSerializer(read_only=True)
     patches = EmbeddedPatchSerializer(many=True, read_only=True)
-    dependencies = ComputedField(lambda series: series.dependencies.all())
-    dependents = ComputedField(lambda series: series.dependents.all())
+    dependencies = ComputedField(lambda series: series.dependencies.all(), URIS)
+    dependents = ComputedField(lambda series: series.dependents.all(), URIS)
 
     class Meta:
         model = Series

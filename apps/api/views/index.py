@@ -1,6 +1,6 @@
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.views import APIView
 
 from apps.api.base import ApiViewMixin
 
@@ -16,9 +16,25 @@ RESOURCES = (
 )
 
 
-class Index(ApiViewMixin, APIView):
+class IndexSerializer(serializers.Serializer):
+    """The list URL of each resource (describes the index in the OpenAPI file)."""
+
+    projects = serializers.URLField()
+    users = serializers.URLField()
+    people = serializers.URLField()
+    patches = serializers.URLField()
+    covers = serializers.URLField()
+    series = serializers.URLField()
+    events = serializers.URLField()
+    bundles = serializers.URLField()
+
+
+class Index(ApiViewMixin, generics.GenericAPIView):
     # No docstring on purpose: the browsable API and OPTIONS show the view
     # description, which upstream leaves empty for the index.
+    serializer_class = IndexSerializer
+    pagination_class = None
+    filter_backends = ()
 
     def get(self, request, *args, **kwargs):
         return Response(
