@@ -107,19 +107,25 @@ class ApiLinkField(serializers.Field):
     ) -> None:
         self.view_name = view_name
         self.lookups = lookups
+        self.kwarg_names = tuple(name for name, _ in lookups)
+        self.attributes = tuple(attr for _, attr in lookups)
         self.versioned = versioned
         kwargs["read_only"] = True
         kwargs.setdefault("source", "*")
         super().__init__(**kwargs)
 
     def to_representation(self, value) -> str:
-        build = url_builder(
-            self.context["request"],
-            self.view_name,
-            tuple(name for name, _ in self.lookups),
-            versioned=self.versioned,
-        )
-        return build(*(getattr(value, attr) for _, attr in self.lookups))
+        # Fields are copied per serializer, so the builder is per request.
+        build = self.__dict__.get("_build")
+        if build is None:
+            build = url_builder(
+                self.context["request"],
+                self.view_name,
+                self.kwarg_names,
+                versioned=self.versioned,
+            )
+            self._build = build
+        return build(*(getattr(value, attr) for attr in self.attributes))
 
 
 class WebLinkField(serializers.Field):

@@ -4,6 +4,7 @@ Versions are compared as tuples of integers so that a future "1.10" sorts
 after "1.9" (comparing the strings would not).
 """
 
+import copy
 from typing import Any, Final
 
 from rest_framework.request import Request
@@ -52,19 +53,32 @@ def hidden_names(request: Request | None, fields_since: dict[str, tuple]) -> set
     }
 
 
+# Built serializer fields per (serializer class, version); see get_fields().
+_FIELD_PROTOTYPES: dict[tuple[type, tuple[int, ...]], dict[str, Any]] = {}
+
+
 class VersionedFieldsMixin:
     """Hide serializer fields introduced after the requested API version.
 
     Declared once per serializer as ``Meta.fields_since = {"1.1": (...)}``.
     Working in ``get_fields()`` covers output, input validation, nested
     serializers (which share the root's context) and the browsable API forms.
+
+    Building a model serializer's fields means introspecting the model every
+    time a serializer is created (several per request); the result depends
+    only on the class and the version, so it is built once and copied, as
+    Django REST framework itself copies declared fields.
     """
 
     def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()  # type: ignore[misc]
-        fields_since = getattr(self.Meta, "fields_since", None)  # type: ignore[attr-defined]
-        if fields_since:
-            request = self.context.get("request")  # type: ignore[attr-defined]
-            for name in hidden_names(request, fields_since):
-                fields.pop(name, None)
-        return fields
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        key = (type(self), requested(request))
+        prototype = _FIELD_PROTOTYPES.get(key)
+        if prototype is None:
+            prototype = super().get_fields()  # type: ignore[misc]
+            fields_since = getattr(self.Meta, "fields_since", None)  # type: ignore[attr-defined]
+            if fields_since:
+                for name in hidden_names(request, fields_since):
+                    prototype.pop(name, None)
+            _FIELD_PROTOTYPES[key] = prototype
+        return copy.deepcopy(prototype)
