@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.versioning import URLPathVersioning
 
+from apps.api.db import fixed_join_order
 from apps.api.filters import FilterBackend
 from apps.api.ordering import OrderingFilter, SearchFilter
 from apps.api.pagination import LinkHeaderPagination
@@ -37,6 +38,11 @@ class ApiViewMixin:
     available_since = "1.0"
     # Unsafe methods that only exist from this version on (405 before it).
     writes_since: str | None = None
+
+    def get_object(self):
+        # One object with everything it embeds: many joins, see db.py.
+        with fixed_join_order():
+            return super().get_object()
 
     def check_permissions(self, request):
         # A method the route does not have is 405 whoever asks, before any

@@ -1,9 +1,14 @@
 """Page-number pagination with upstream's ``Link`` header and bare-array bodies."""
 
 from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.db.models import QuerySet
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+from apps.api.db import fixed_join_order
 
 
 class LinkHeaderPagination(PageNumberPagination):
@@ -24,6 +29,30 @@ class LinkHeaderPagination(PageNumberPagination):
         self.page_size = settings.REST_RESULTS_PER_PAGE
         self.max_page_size = settings.MAX_REST_RESULTS_PER_PAGE
         return super().get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """Return the page's objects, selecting their ids first.
+
+        The filters and the order are applied to the ids alone (a cheap query
+        on one table, however far the page); only the page's rows are then
+        loaded with everything they embed. Upstream loads every skipped row
+        of a far page with its joins.
+        """
+        if not isinstance(queryset, QuerySet):
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        paginator = self.django_paginator_class(
+            queryset.values_list("pk", flat=True), self.get_page_size(request)
+        )
+        number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(number)
+        except InvalidPage:
+            raise NotFound(self.invalid_page_message) from None
+        ids = list(self.page.object_list)
+        with fixed_join_order():
+            rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+        return [rows[pk] for pk in ids]
 
     def _page_link(self, number: int) -> str:
         url = self.request.build_absolute_uri()

@@ -56,9 +56,10 @@ def recreate_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def server_env(database: str) -> dict:
+def server_env(database: str, static_root: Path) -> dict:
     env = dict(os.environ)
     env.update(
+        STATIC_ROOT=str(static_root),
         DATABASE_URL=database,
         DJANGO_SECRET_KEY="benchmark-only-secret",  # noqa: S106 (throwaway server)
         DEBUG="0",
@@ -74,6 +75,7 @@ def server_env(database: str) -> dict:
 
 
 def load_archive(messages: int, database: str, workdir: Path, gen_corpus: Path) -> dict:
+    """Generate the archive (once) and load it into a fresh database."""
     archive = workdir / f"corpus-{messages}.mbox"
     if not archive.exists():
         run(
@@ -91,9 +93,11 @@ def load_archive(messages: int, database: str, workdir: Path, gen_corpus: Path) 
             ],
             env=dict(os.environ),
         )
-    env = server_env(database)
+    env = server_env(database, workdir / "static")
     recreate_database(database)
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env)
+    # The browsable API's pages need the collected static files manifest.
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
     run(
         [
             PYTHON,
@@ -122,7 +126,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(database: str, port: int) -> subprocess.Popen:
+def start_gunicorn(database: str, port: int, workdir: Path) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             PYTHON,
@@ -137,7 +141,7 @@ def start_gunicorn(database: str, port: int) -> subprocess.Popen:
             "warning",
         ],
         cwd=REPO,
-        env=server_env(database),
+        env=server_env(database, workdir / "static"),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -256,9 +260,12 @@ def throughput(port: int, path: str, concurrency: int, seconds: float) -> float:
 
 
 def bench_size(args, messages: int) -> dict:
-    result = load_archive(messages, args.database, args.workdir, args.gen_corpus)
+    if args.skip_load:
+        result = {"messages": messages, "load_seconds": None}
+    else:
+        result = load_archive(messages, args.database, args.workdir, args.gen_corpus)
     port = free_port()
-    server = start_gunicorn(args.database, port)
+    server = start_gunicorn(args.database, port, args.workdir)
     try:
         client = Client(port)
         targets = pick_targets(client)
@@ -329,6 +336,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200, help="requests per latency")
     parser.add_argument("--seconds", type=float, default=15, help="per throughput run")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--skip-load",
+        action="store_true",
+        help="measure the database as it is (one size, loaded by an earlier run)",
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     results = [bench_size(args, messages) for messages in args.messages]
