@@ -53,6 +53,21 @@ def hidden_names(request: Request | None, fields_since: dict[str, tuple]) -> set
     }
 
 
+def _clone(field: Any) -> Any:
+    """Copy a prototype field for one serializer instance.
+
+    Binding a field only sets attributes on it, so a shallow copy suffices
+    for plain fields; nested serializers and many-relations hold bound
+    children of their own and are copied in full (re-created, as DRF does).
+    """
+    from rest_framework.relations import ManyRelatedField
+    from rest_framework.serializers import BaseSerializer
+
+    if isinstance(field, BaseSerializer | ManyRelatedField):
+        return copy.deepcopy(field)
+    return copy.copy(field)
+
+
 # Built serializer fields per (serializer class, version); see get_fields().
 _FIELD_PROTOTYPES: dict[tuple[type, tuple[int, ...]], dict[str, Any]] = {}
 
@@ -81,4 +96,4 @@ class VersionedFieldsMixin:
                 for name in hidden_names(request, fields_since):
                     prototype.pop(name, None)
             _FIELD_PROTOTYPES[key] = prototype
-        return copy.deepcopy(prototype)
+        return {name: _clone(field) for name, field in prototype.items()}

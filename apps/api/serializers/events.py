@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.api.fields import UtcDateTimeField
+from apps.api.serializers.base import ApiSerializer
 from apps.api.serializers.embedded import (
     EmbeddedCheckSerializer,
     EmbeddedCoverCommentSerializer,
@@ -92,7 +93,7 @@ class PayloadField(serializers.Field):
         return payload
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ApiSerializer):
     """An event; ``actor`` is shown in every version, as upstream does."""
 
     project = EmbeddedProjectSerializer(read_only=True)
