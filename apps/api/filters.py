@@ -363,9 +363,12 @@ class FilterBackend(DjangoFilterBackend):
         if any("\x00" in value for _, values in params.lists() for value in values):
             # A NUL byte can name nothing, and PostgreSQL rejects it in SQL.
             return queryset.none()
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not any(
+            name in params for name in filterset_class.base_filters
+        ):
+            return queryset  # nothing to filter by: skip building the form
         filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return queryset
         if not filterset.is_valid():
             return queryset.none()
         return filterset.qs

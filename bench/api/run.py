@@ -240,8 +240,11 @@ def latency(client: Client, path: str, runs: int) -> dict:
     }
 
 
-def _hammer(port: int, path: str, until: float, counter) -> None:
+def _hammer(port, path, seconds, ready, go, counter) -> None:
     client = Client(port)
+    ready.release()
+    go.wait()
+    until = time.monotonic() + seconds
     done = 0
     while time.monotonic() < until:
         status, _, _ = client.get(path)
@@ -252,18 +255,28 @@ def _hammer(port: int, path: str, until: float, counter) -> None:
 
 
 def throughput(port: int, path: str, concurrency: int, seconds: float) -> float:
+    """Return completed requests per second with ``concurrency`` busy clients.
+
+    The clients are separate processes (no shared interpreter lock); the
+    clock starts once all of them are running.
+    """
     counter = multiprocessing.Value("i", 0)
-    started = time.monotonic()
-    until = started + seconds
+    ready = multiprocessing.Semaphore(0)
+    go = multiprocessing.Event()
     workers = [
-        multiprocessing.Process(target=_hammer, args=(port, path, until, counter))
+        multiprocessing.Process(
+            target=_hammer, args=(port, path, seconds, ready, go, counter)
+        )
         for _ in range(concurrency)
     ]
     for worker in workers:
         worker.start()
+    for _ in workers:
+        ready.acquire()
+    go.set()
     for worker in workers:
         worker.join()
-    return round(counter.value / (time.monotonic() - started), 1)
+    return round(counter.value / seconds, 1)
 
 
 # --- Main ---------------------------------------------------------------------
