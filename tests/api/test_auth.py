@@ -122,3 +122,16 @@ def test_createtoken_command_prints_the_token_the_api_accepts(api, world):
     key = out.getvalue().strip()
     assert len(key) == 40
     assert api.get(url("users/"), HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
+def test_admins_manage_tokens_in_the_admin_site(world):
+    """Tokens are listed and created in the admin (web UI pages come later)."""
+    browser = Client()
+    browser.force_login(world.superuser)
+    page = browser.get("/admin/authtoken/tokenproxy/add/")
+    assert page.status_code == 200
+    created = browser.post("/admin/authtoken/tokenproxy/add/", {"user": world.other.pk})
+    assert created.status_code == 302
+    key = Token.objects.get(user=world.other).key
+    api = ApiClient()
+    assert api.get(url("users/"), HTTP_AUTHORIZATION=f"Token {key}").status_code == 200

@@ -1,5 +1,7 @@
 """The browsable API (``?format=api``) and OPTIONS (§2.2, Appendix)."""
 
+import re
+
 import pytest
 
 from tests.api.helpers import browsable_page, url
@@ -157,3 +159,36 @@ def test_options_actions_on_lists(api, world):
     assert "actions" not in api.options(url("bundles/", "1.1")).json()
     assert "PUT" in api.options(url(f"users/{world.other.pk}/")).json()["actions"]
     assert "actions" not in api.options(url(f"users/{world.submitter.pk}/")).json()
+
+
+WRITE_FORMS = {
+    "projects/{project}/": "PUT",
+    "users/{user}/": "PUT",
+    "patches/{patch}/": "PUT",
+    "patches/{patch}/comments/{patch_comment}/": "PUT",
+    "covers/{cover}/comments/{cover_comment}/": "PUT",
+    "patches/{patch}/checks/": "POST",
+    "bundles/": "POST",
+    "bundles/{bundle}/": "PUT",
+}
+
+
+@pytest.mark.parametrize("route", [r for r in VIEWS if r != ""])
+def test_pages_with_edit_forms_render_for_people_who_may_write(api, world, route):
+    """Who may write gets the edit forms; none of them may fail to render."""
+    api.as_user(world.maintainer)
+    path = fill(route, world)
+    if route.startswith("users/"):
+        path = path.replace(str(world.other.pk), str(world.maintainer.pk))
+    if route.startswith("bundles/{"):
+        api.as_user(world.other)  # the bundle's owner
+    response = api.get(url(path) + "?format=api")
+    assert response.status_code == 200
+    page = response.content.decode()
+    method = WRITE_FORMS.get(route)
+    # POST forms submit natively; the others through data-method.
+    forms = re.findall(r'<form action="[^"]*" (?:data-)?method="([A-Z]+)"', page)
+    assert set(forms) == ({method} if method else set())
+    if route == "patches/{patch}/":
+        for field in ("state", "delegate", "archived", "commit_ref", "related"):
+            assert f'name="{field}"' in page
