@@ -406,7 +406,7 @@ class TestBundles:
     @pytest.mark.parametrize(
         ("body", "errors"),
         [
-            ({"patches": [1]}, {"name": ["This field is required."]}),
+            ({"patches": ["world"]}, {"name": ["This field is required."]}),
             ({"name": "x", "patches": []}, {"patches": ["Bundles cannot be empty"]}),
             (
                 {"name": "x", "patches": [999999]},
@@ -415,6 +415,12 @@ class TestBundles:
         ],
     )
     def test_create_validation(self, api, world, body, errors):
+        body = {
+            key: [world.patch.pk if item == "world" else item for item in value]
+            if key == "patches"
+            else value
+            for key, value in body.items()
+        }
         response = api.post_json(url("bundles/"), body)
         assert response.status_code == 400
         assert response.json() == errors
