@@ -119,7 +119,10 @@ class RelatedPatchesField(serializers.ManyRelatedField):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault(
             "child_relation",
-            serializers.PrimaryKeyRelatedField(queryset=Patch.objects.only("id")),
+            # What the relation rules read of each patch named.
+            serializers.PrimaryKeyRelatedField(
+                queryset=Patch.objects.only("id", "project_id", "related_id")
+            ),
         )
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_empty", True)
