@@ -21,7 +21,14 @@ def fixed_join_order(using: str = "default") -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
+    # SET LOCAL lasts until the end of the outermost transaction, so inside
+    # someone else's transaction the default is put back on the way out (an
+    # error rolls back to the savepoint, which undoes the setting anyway).
+    nested = connection.in_atomic_block
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL join_collapse_limit = 1")
         yield
+        if nested:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL join_collapse_limit TO DEFAULT")
