@@ -542,3 +542,86 @@ class TestAccountSearch:
         assert listed(api, "people/", "q=bert") == [p2.pk]
         assert listed(api, "people/", "order=name") == [p2.pk, p1.pk]
         assert listed(api, "people/", "order=-email") == [p1.pk, p2.pk]
+
+
+# Every documented filter of every list (rest-api.md §6.3), and what an
+# unusable value does: "empty" lists nothing, "ignored" filters nothing.
+FILTERS = {
+    "patches/": {
+        "project": "empty",
+        "series": "empty",
+        "submitter": "empty",
+        "delegate": "empty",
+        "state": "empty",
+        "archived": "ignored",
+        "hash": "empty",
+        "msgid": "empty",
+        "since": "empty",
+        "before": "empty",
+    },
+    "covers/": {
+        "project": "empty",
+        "series": "empty",
+        "submitter": "empty",
+        "msgid": "empty",
+        "since": "empty",
+        "before": "empty",
+    },
+    "series/": {
+        "project": "empty",
+        "submitter": "empty",
+        "since": "empty",
+        "before": "empty",
+    },
+    "patches/{patch}/checks/": {
+        "user": "empty",
+        "state": "empty",
+        "context": "empty",
+        "since": "empty",
+        "before": "empty",
+    },
+    "bundles/": {"project": "empty", "owner": "empty", "public": "ignored"},
+    "events/": {
+        "project": "empty",
+        "category": "empty",
+        "series": "empty",
+        "patch": "empty",
+        "cover": "empty",
+        "actor": "empty",
+        "since": "empty",
+        "before": "empty",
+    },
+}
+
+
+@pytest.fixture
+def everything(db, world):
+    from apps.events import services as record
+
+    CheckFactory(patch=world.patch)
+    BundleFactory(
+        owner=world.other, project=world.project, patches=[world.patch], public=True
+    )
+    record.record_patch_created(patch=world.patch)
+    record.record_patch_state_changed(
+        patch=world.patch,
+        previous=world.patch.state,
+        current=State.objects.get(slug="rfc"),
+        actor=world.maintainer,
+    )
+    return world
+
+
+@pytest.mark.parametrize(
+    ("route", "name"), [(r, n) for r, names in FILTERS.items() for n in names]
+)
+def test_empty_values_are_ignored_and_unusable_ones_list_nothing(
+    api, everything, route, name
+):
+    path = route.format(patch=everything.patch.pk)
+    everything_listed = listed(api, path)
+    assert everything_listed, f"{path} needs rows for this test"
+    assert listed(api, path, f"{name}=") == everything_listed
+    unusable = listed(api, path, f"{name}=no-such-thing%20")
+    expected = [] if FILTERS[route][name] == "empty" else everything_listed
+    assert unusable == expected
