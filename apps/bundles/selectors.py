@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from apps.bundles.models import Bundle
 from apps.patches.models import Patch
+from apps.patches.selectors import embedded_patches, patch_mbox_queryset
 
 
 def bundle_list(*, viewer) -> QuerySet[Bundle]:
@@ -14,23 +15,16 @@ def bundle_list(*, viewer) -> QuerySet[Bundle]:
     visible = Q(public=True)
     if viewer.is_authenticated:
         visible |= Q(owner_id=viewer.pk)
-    patches = (
-        Patch.objects.select_related("project")
-        .defer("diff", "content", "headers")
-        .order_by("date", "id")
-    )
     return (
         Bundle.objects.filter(visible)
         .select_related("project", "owner")
-        .prefetch_related(Prefetch("patches", queryset=patches))
+        .prefetch_related(Prefetch("patches", queryset=embedded_patches()))
         .order_by("id")
     )
 
 
 def bundle_mbox_patches(*, bundle_id: int) -> QuerySet[Patch]:
     """Return a bundle's patches in bundle order, loaded for the mbox."""
-    from apps.patches.selectors import patch_mbox_queryset
-
     return (
         patch_mbox_queryset()
         .filter(bundlepatch__bundle_id=bundle_id)

@@ -13,13 +13,31 @@ from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series
 _COVER_BODIES = ("content", "headers")
 
 
-def _embedded_patches() -> QuerySet[Patch]:
-    """Patches as other objects embed them: project for links, by date."""
-    return Patch.objects.select_related("project").defer_bodies().order_by("date", "id")
+# What an embedded patch shows (and what its links and archive URL read),
+# plus the keys that attach it to its series or relation.
+_EMBEDDED_PATCH_FIELDS = (
+    "id",
+    "msgid",
+    "name",
+    "date",
+    "series",
+    "related",
+    "project__linkname",
+    "project__list_archive_url_format",
+)
+
+
+def embedded_patches() -> QuerySet[Patch]:
+    """Patches as other objects embed them: only what they show, by date."""
+    return (
+        Patch.objects.select_related("project")
+        .only(*_EMBEDDED_PATCH_FIELDS)
+        .order_by("date", "id")
+    )
 
 
 def _relation_members() -> Prefetch:
-    return Prefetch("related__patches", queryset=_embedded_patches())
+    return Prefetch("related__patches", queryset=embedded_patches())
 
 
 def patch_list() -> QuerySet[Patch]:
@@ -73,7 +91,7 @@ def _series_base() -> QuerySet[Series]:
         .defer(*(f"cover_letter__{name}" for name in _COVER_BODIES))
         .with_received_counts()
         .prefetch_related(
-            Prefetch("patches", queryset=_embedded_patches()),
+            Prefetch("patches", queryset=embedded_patches()),
             Prefetch("dependencies", queryset=Series.objects.only("id").order_by("id")),
             Prefetch("dependents", queryset=Series.objects.only("id").order_by("id")),
         )
