@@ -21,7 +21,12 @@ from apps.patches.models import Patch, Series
 from apps.projects.models import Project
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# Committed data (the live server runs in another thread); the database is
+# restored to its migrated state around each test, as other such tests expect.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 BIN = Path(sys.executable).parent
 LIST_ID = "demo.lists.example.org"
