@@ -54,3 +54,31 @@ def person_get_or_create(*, email: str, name: str | None) -> Person:
         person.name = name
         person.save(update_fields=["name"])
     return person
+
+
+# Account fields a user may change on their own account.
+SELF_EDITABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "send_email",
+    "items_per_page",
+    "show_ids",
+)
+
+
+@transaction.atomic
+def user_update(*, user: User, **fields: str | int | bool) -> User:
+    """Change the names and profile settings of ``user``; return it.
+
+    Only names in ``SELF_EDITABLE_FIELDS`` are accepted (``TypeError``
+    otherwise); the username and e-mail address are not changed here.
+    """
+    unknown = set(fields) - set(SELF_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not a self-editable field: {', '.join(sorted(unknown))}")
+    changed = [name for name, value in fields.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, fields[name])
+    if changed:
+        user.save(update_fields=changed)
+    return user

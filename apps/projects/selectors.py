@@ -3,6 +3,9 @@
 import re
 from collections.abc import Iterable
 
+from django.db.models import Prefetch, QuerySet
+
+from apps.people.models import User
 from apps.projects.models import Project
 
 
@@ -37,3 +40,24 @@ def project_matching_subject(
 def project_for_list(list_id: str, subject: str | None) -> Project | None:
     """Return the project of a mail from list ``list_id`` with ``subject``."""
     return project_matching_subject(projects_for_list(list_id), subject)
+
+
+def project_list() -> QuerySet[Project]:
+    """Return projects with their maintainers (by id), ordered by id."""
+    maintainers = User.objects.order_by("id")
+    return Project.objects.prefetch_related(
+        Prefetch("maintainers", queryset=maintainers)
+    ).order_by("id")
+
+
+def project_by_id_or_linkname(queryset: QuerySet[Project], key: str) -> Project:
+    """Return the project whose id is ``key`` or, failing that, its link name.
+
+    A numeric key is tried as an id first (rest-api.md §7.2). Raises
+    ``Project.DoesNotExist``.
+    """
+    if key.isascii() and key.isdigit():
+        found = queryset.filter(pk=int(key)).first()
+        if found is not None:
+            return found
+    return queryset.get(linkname=key)

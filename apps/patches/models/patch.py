@@ -68,4 +68,7 @@ class Patch(Submission):
             models.Index(fields=["project", "date"], name="patch_project_date_idx"),
             models.Index(fields=["hash"], name="patch_hash_idx"),
             models.Index(fields=["msgid"], name="patch_msgid_idx"),
+            # API lists across projects by date (order=-date, since/before
+            # without a project filter) read the newest rows from here.
+            models.Index(fields=["date", "id"], name="patch_date_idx"),
         ]
