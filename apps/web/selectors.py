@@ -1,0 +1,367 @@
+"""Reads behind the web pages: one function per page need, with its joins fixed.
+
+Query-count tests pin these (``tests/web/test_query_counts.py``); templates
+only touch what the selector loaded.
+"""
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from apps.bundles.models import Bundle, BundlePatch
+from apps.checks.models import Check
+from apps.patches.models import (
+    Cover,
+    CoverComment,
+    Patch,
+    PatchComment,
+    PatchTag,
+    Series,
+    State,
+    Tag,
+)
+from apps.people.models import Person, User
+from apps.projects.models import Project
+
+# --- projects ----------------------------------------------------------------
+
+
+def project_list() -> QuerySet[Project]:
+    return Project.objects.order_by("linkname")
+
+
+def project_patch_counts(project: Project) -> tuple[int, int]:
+    """Return (non-archived, archived) patch counts of ``project``."""
+    counts = Patch.objects.filter(project=project).aggregate(
+        active=Count("pk", filter=Q(archived=False)),
+        archived=Count("pk", filter=Q(archived=True)),
+    )
+    return counts["active"], counts["archived"]
+
+
+def project_maintainers(project: Project) -> list[User]:
+    return list(project.maintainers.order_by("username"))
+
+
+# --- vocabulary -----------------------------------------------------------------
+
+
+def state_list() -> list[State]:
+    return list(State.objects.order_by("ordering"))
+
+
+def tag_columns() -> list[Tag]:
+    """Return the tags shown as list columns, in column order."""
+    return list(Tag.objects.filter(show_column=True).order_by("abbrev"))
+
+
+def delegate_filter_choices() -> list[User]:
+    """Return every user who maintains some project, once each."""
+    return list(
+        User.objects.filter(maintained_projects__isnull=False)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def project_delegate_choices(project_id: int) -> list[User]:
+    """Return the users a patch of the project may be delegated to."""
+    return list(
+        User.objects.filter(maintained_projects=project_id).order_by("username")
+    )
+
+
+# --- patch lists ------------------------------------------------------------------
+
+
+def _newest_checks() -> QuerySet[Check]:
+    """Return the checks not superseded by a newer one of the same (user, context)."""
+    newer = Check.objects.filter(
+        patch=OuterRef("patch"), user=OuterRef("user"), context=OuterRef("context")
+    ).filter(
+        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
+    )
+    return Check.objects.exclude(Exists(newer))
+
+
+def _check_count(state: int) -> Coalesce:
+    counted = (
+        _newest_checks()
+        .filter(patch=OuterRef("pk"), state=state)
+        .order_by()
+        .values("patch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _tag_count(tag_id: int) -> Coalesce:
+    count = PatchTag.objects.filter(patch=OuterRef("pk"), tag_id=tag_id).values(
+        "count"
+    )[:1]
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+
+
+def patch_list_rows(patches: QuerySet[Patch], *, tags: list[Tag]) -> QuerySet[Patch]:
+    """Shape ``patches`` for a list page: one query for any page size.
+
+    Loads state, submitter, delegate, series and project with the row,
+    leaves bodies unloaded, and annotates ``checks_success``,
+    ``checks_warning`` and ``checks_fail`` (newest check per user and
+    context) and ``tag_<id>`` for each of ``tags``.
+    """
+    return patches.with_list_related().annotate(
+        checks_success=_check_count(Check.State.SUCCESS),
+        checks_warning=_check_count(Check.State.WARNING),
+        checks_fail=_check_count(Check.State.FAIL),
+        **{f"tag_{tag.pk}": _tag_count(tag.pk) for tag in tags},
+    )
+
+
+def project_patches(project: Project) -> QuerySet[Patch]:
+    return Patch.objects.filter(project=project)
+
+
+def bundle_patches(bundle: Bundle) -> QuerySet[Patch]:
+    """Return the bundle's patches annotated with their ``bundle_order``."""
+    order = BundlePatch.objects.filter(bundle=bundle, patch=OuterRef("pk")).values(
+        "order"
+    )[:1]
+    return Patch.objects.filter(bundlepatch__bundle=bundle).annotate(
+        bundle_order=Subquery(order, output_field=IntegerField())
+    )
+
+
+def todo_patches(user: User, project: Project | None = None) -> QuerySet[Patch]:
+    """Patches delegated to ``user`` that are unarchived and need action."""
+    patches = Patch.objects.filter(
+        delegate=user, archived=False, state__action_required=True
+    )
+    if project is not None:
+        patches = patches.filter(project=project)
+    return patches
+
+
+def todo_count(user: User) -> int:
+    return todo_patches(user).count()
+
+
+def todo_projects(user: User) -> list[Project]:
+    """Return the projects with todo patches, each annotated ``todo_count``."""
+    return list(
+        Project.objects.filter(
+            patch__delegate=user,
+            patch__archived=False,
+            patch__state__action_required=True,
+        )
+        .annotate(todo_count=Count("patch"))
+        .order_by("linkname")
+    )
+
+
+def series_get(series_id: int) -> Series | None:
+    return Series.objects.filter(pk=series_id).first()
+
+
+def person_get(person_id: int) -> Person | None:
+    return Person.objects.filter(pk=person_id).first()
+
+
+# --- patch and cover pages ------------------------------------------------------
+
+
+def _comments(model) -> Prefetch:
+    return Prefetch(
+        "comments",
+        queryset=model.objects.select_related("submitter").order_by("date", "id"),
+    )
+
+
+def patch_detail(project: Project, msgid: str) -> Patch | None:
+    """Return the patch with its comments (one query each), or None."""
+    return (
+        Patch.objects.filter(project=project, msgid=msgid)
+        .select_related("project", "state", "submitter", "delegate", "series")
+        .prefetch_related(_comments(PatchComment))
+        .first()
+    )
+
+
+def cover_detail(project: Project, msgid: str) -> Cover | None:
+    return (
+        Cover.objects.filter(project=project, msgid=msgid)
+        .select_related("project", "submitter", "series")
+        .prefetch_related(_comments(CoverComment))
+        .first()
+    )
+
+
+def patch_exists(project: Project, msgid: str) -> bool:
+    return Patch.objects.filter(project=project, msgid=msgid).exists()
+
+
+def cover_exists(project: Project, msgid: str) -> bool:
+    return Cover.objects.filter(project=project, msgid=msgid).exists()
+
+
+def patch_checks(patch: Patch) -> list[Check]:
+    """Return the newest check per (user, context), by user then context."""
+    return list(
+        _newest_checks()
+        .filter(patch=patch)
+        .select_related("user")
+        .order_by("user__username", "context")
+    )
+
+
+def series_members(series: Series) -> tuple[Cover | None, list[Patch]]:
+    """Return a series' cover letter (or None) and its patches, in order."""
+    members = list(
+        Series.objects.filter(pk=series.pk)
+        .select_related("cover_letter", "project")
+        .defer("cover_letter__content", "cover_letter__headers")
+        .prefetch_related(
+            Prefetch(
+                "patches",
+                queryset=Patch.objects.select_related("project")
+                .defer_bodies()
+                .order_by("number", "date", "id"),
+            )
+        )
+    )
+    if not members:
+        return None, []
+    return members[0].cover_letter, list(members[0].patches.all())
+
+
+def related_patches(patch: Patch) -> tuple[list[Patch], list[Patch]]:
+    """Return the patches related to ``patch``: (same project, other projects)."""
+    if patch.related_id is None:
+        return [], []
+    others = list(
+        Patch.objects.filter(related_id=patch.related_id)
+        .exclude(pk=patch.pk)
+        .select_related("project")
+        .defer_bodies()
+        .order_by("project__linkname", "date", "id")
+    )
+    same = [other for other in others if other.project_id == patch.project_id]
+    foreign = [other for other in others if other.project_id != patch.project_id]
+    return same, foreign
+
+
+def patch_get_by_id(patch_id: int) -> Patch | None:
+    return (
+        Patch.objects.select_related("project")
+        .defer_bodies()
+        .filter(pk=patch_id)
+        .first()
+    )
+
+
+def cover_get_by_id(cover_id: int) -> Cover | None:
+    return (
+        Cover.objects.select_related("project")
+        .defer("content", "headers")
+        .filter(pk=cover_id)
+        .first()
+    )
+
+
+def comment_parent_path(comment_id: int):
+    """Return the patch or cover a comment id belongs to, patch comments first."""
+    comment = (
+        PatchComment.objects.select_related("patch__project")
+        .only("pk", "patch__msgid", "patch__project__linkname")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is not None:
+        return comment.patch
+    cover_comment = (
+        CoverComment.objects.select_related("cover__project")
+        .only("pk", "cover__msgid", "cover__project__linkname")
+        .filter(pk=comment_id)
+        .first()
+    )
+    return cover_comment.cover if cover_comment is not None else None
+
+
+# --- bundles ------------------------------------------------------------------------
+
+
+def user_bundles(user: User, project: Project | None = None) -> QuerySet[Bundle]:
+    """Return the user's bundles with ``patch_count``, by name."""
+    bundles = Bundle.objects.filter(owner=user)
+    if project is not None:
+        bundles = bundles.filter(project=project)
+    return (
+        bundles.select_related("project", "owner")
+        .annotate(patch_count=Count("bundlepatch"))
+        .order_by("name", "id")
+    )
+
+
+def bundle_choices(user: User) -> list[Bundle]:
+    """Return the bundles a user can add patches to (all of theirs)."""
+    return list(
+        Bundle.objects.filter(owner=user)
+        .select_related("project")
+        .order_by("name", "id")
+    )
+
+
+def bundle_get(username: str, name: str) -> Bundle | None:
+    return (
+        Bundle.objects.select_related("owner", "project")
+        .filter(owner__username=username, name=name)
+        .first()
+    )
+
+
+def bundle_order(bundle: Bundle) -> list[int]:
+    """Return the bundle's patch ids in bundle order."""
+    return list(
+        BundlePatch.objects.filter(bundle=bundle)
+        .order_by("order", "id")
+        .values_list("patch_id", flat=True)
+    )
+
+
+# --- people -------------------------------------------------------------------------
+
+
+def user_persons(user: User) -> list[Person]:
+    return list(Person.objects.filter(user=user).order_by("email"))
+
+
+def contributed_projects(user: User) -> list[Project]:
+    """Return the projects where one of the user's addresses submitted a patch."""
+    submitted = Patch.objects.filter(project=OuterRef("pk"), submitter__user=user)
+    return list(Project.objects.filter(Exists(submitted)).order_by("linkname"))
+
+
+def submitter_search(query: str, limit: int | None) -> list[Person]:
+    people = Person.objects.filter(
+        Q(name__icontains=query) | Q(email__icontains=query)
+    ).order_by("name", "email")
+    return list(people[:limit] if limit else people)
+
+
+def user_search(query: str, limit: int | None) -> list[User]:
+    users = User.objects.filter(
+        Q(username__icontains=query)
+        | Q(first_name__icontains=query)
+        | Q(last_name__icontains=query)
+    ).order_by("username")
+    return list(users[:limit] if limit else users)
