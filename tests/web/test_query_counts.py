@@ -1,0 +1,118 @@
+"""Pages run a fixed number of queries whatever the size of what they show.
+
+The numbers are pinned exactly, so a new query shows up in review; what
+matters is that they do not grow with the rows, comments or checks.
+"""
+
+import pytest
+
+from apps.patches import links
+from apps.patches.models import PatchTag, Tag
+from tests.factories import (
+    BundleFactory,
+    CheckFactory,
+    PatchCommentFactory,
+    PatchFactory,
+    SeriesFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(project, count, delegate):
+    tags = list(Tag.objects.all())
+    patches = []
+    for n in range(count):
+        series = SeriesFactory(project=project)
+        patch = PatchFactory(
+            project=project,
+            series=series,
+            number=1,
+            delegate=delegate if n % 2 else None,
+        )
+        for tag in tags:
+            PatchTag.objects.create(patch=patch, tag=tag, count=n + 1)
+        CheckFactory(patch=patch, state=1)
+        CheckFactory(patch=patch, state=3)
+        patches.append(patch)
+    return patches
+
+
+# Anonymous: project, states, tags, count, rows, filter-form delegates.
+LIST_QUERIES_ANONYMOUS = 6
+# Logged in adds session, user, bundles, the bulk form's delegates and the
+# navigation bar's todo count.
+LIST_QUERIES_LOGGED_IN = 11
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_patch_list_anonymous(
+    client, project, maintainer, count, django_assert_num_queries
+):
+    fill(project, count, maintainer)
+    with django_assert_num_queries(LIST_QUERIES_ANONYMOUS):
+        response = client.get(f"/project/{project.linkname}/list/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_patch_list_logged_in(
+    client, project, maintainer, count, django_assert_num_queries
+):
+    fill(project, count, maintainer)
+    BundleFactory(owner=maintainer, project=project)
+    maintainer.show_ids = True
+    maintainer.save()
+    client.force_login(maintainer)
+    with django_assert_num_queries(LIST_QUERIES_LOGGED_IN):
+        response = client.get(f"/project/{project.linkname}/list/?state=*")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_bundle_page(client, project, maintainer, count, django_assert_num_queries):
+    patches = fill(project, count, maintainer)
+    bundle = BundleFactory(
+        owner=maintainer, project=project, public=True, patches=patches
+    )
+    with django_assert_num_queries(6):
+        response = client.get(links.bundle_web_path(bundle))
+    assert response.status_code == 200
+
+
+# Project, patch, comments, checks, series members (series + patches),
+# related patches.
+PATCH_QUERIES_ANONYMOUS = 6
+# Maintainer adds session, user, maintained projects, states, delegates,
+# bundles and the navigation bar's todo count.
+PATCH_QUERIES_MAINTAINER = 13
+
+
+def patch_with(project, count):
+    series = SeriesFactory(project=project)
+    patch = PatchFactory(project=project, series=series, number=1)
+    for n in range(2, count + 2):
+        PatchFactory(project=project, series=series, number=n)
+    for _ in range(count):
+        PatchCommentFactory(patch=patch)
+        CheckFactory(patch=patch)
+    return patch
+
+
+@pytest.mark.parametrize("count", [0, 1, 15])
+def test_patch_page_anonymous(client, project, count, django_assert_num_queries):
+    patch = patch_with(project, count)
+    with django_assert_num_queries(PATCH_QUERIES_ANONYMOUS):
+        response = client.get(links.patch_web_path(patch))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [0, 1, 15])
+def test_patch_page_maintainer(
+    client, project, maintainer, count, django_assert_num_queries
+):
+    patch = patch_with(project, count)
+    client.force_login(maintainer)
+    with django_assert_num_queries(PATCH_QUERIES_MAINTAINER):
+        response = client.get(links.patch_web_path(patch))
+    assert response.status_code == 200
