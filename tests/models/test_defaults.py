@@ -32,3 +32,22 @@ def test_default_tags_match_upstream():
         ("Reviewed-by", "^Reviewed-by:", "R", True),
         ("Tested-by", "^Tested-by:", "T", True),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_defaults_survive_a_flush_for_transactional_tests():
+    """Tests with committed data flush every table; the defaults come back."""
+    from django.core.management import call_command
+
+    call_command("flush", "--noinput", verbosity=0)
+    assert State.objects.count() == 10
+    assert Tag.objects.count() == 3
+
+
+def test_an_administrators_choice_is_kept(db):
+    """Deleting one default state is not undone by the next migrate."""
+    from apps.patches.defaults import create_defaults
+
+    State.objects.filter(slug="deferred").delete()
+    create_defaults(State, Tag)
+    assert not State.objects.filter(slug="deferred").exists()
