@@ -15,7 +15,7 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
-from tests.web.html import row_ids, text
+from tests.web.html import elements, row_ids, text
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +292,18 @@ def test_the_form_needs_a_csrf_token(project, make_patch, maintainer, states):
     assert response.status_code == 403
     patch.refresh_from_db()
     assert patch.state.slug == "new"
+
+
+def test_update_controls_only_for_users_who_may_edit_a_listed_patch(
+    client, project, make_patch, maintainer
+):
+    submitter_user = UserFactory()
+    make_patch(submitter=PersonFactory(user=submitter_user))
+    make_patch()
+    client.force_login(UserFactory())
+    response = client.get(url(project))
+    assert not elements(response, "select", id="bulk-state")
+    assert elements(response, "button", value="Create")
+    for user in (submitter_user, maintainer):
+        client.force_login(user)
+        assert elements(client.get(url(project)), "select", id="bulk-state")

@@ -40,9 +40,9 @@ def fill(project, count, delegate):
 
 # Anonymous: project, states, tags, count, rows, filter-form delegates.
 LIST_QUERIES_ANONYMOUS = 6
-# Logged in adds session, user, bundles, the bulk form's delegates and the
-# navigation bar's todo count.
-LIST_QUERIES_LOGGED_IN = 11
+# Logged in adds session, user, bundles, the bulk form's delegates, the
+# user's maintained projects (edit rule) and the navigation bar's todo count.
+LIST_QUERIES_LOGGED_IN = 12
 
 
 @pytest.mark.parametrize("count", [1, 20])

@@ -3,6 +3,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
+from apps.patches import rules
 from apps.web import selectors
 from apps.web.bulk import Outcome, apply_list_action
 from apps.web.forms import BulkUpdateForm
@@ -60,5 +61,14 @@ def render_list_page(
         )
         page["user_bundles"] = selectors.bundle_choices(request.user)
         page["show_ids"] = request.user.show_ids
+        # The state/delegate controls only show to someone who may change a
+        # patch on this page (upstream shows them to everyone logged in and
+        # refuses per patch on submit, which it still does here). Load the
+        # maintained projects up front so the query count does not depend
+        # on which rule decides first.
+        rules.maintained_project_ids(request.user)
+        page["can_update"] = any(
+            rules.can_edit_patch(request.user, row) for row in patch_list.rows
+        ) or bool(outcome.form)
     page.update(context or {})
     return render(request, template, page)
