@@ -112,15 +112,41 @@ def _tag_count(tag_id: int) -> Coalesce:
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
 
 
+# The columns a list row shows (and the edit rule reads); nothing else is
+# loaded, which keeps the row query narrow.
+_LIST_FIELDS = (
+    "msgid",
+    "name",
+    "date",
+    "archived",
+    "project_id",
+    "state_id",
+    "submitter_id",
+    "delegate_id",
+    "series_id",
+    "project__linkname",
+    "state__name",
+    "state__slug",
+    "submitter__name",
+    "submitter__email",
+    "submitter__user_id",
+    "delegate__username",
+    "series__name",
+)
+
+
 def patch_list_rows(patches: QuerySet[Patch], *, tags: list[Tag]) -> QuerySet[Patch]:
     """Shape ``patches`` for a list page: one query for any page size.
 
-    Loads state, submitter, delegate, series and project with the row,
-    leaves bodies unloaded, and annotates ``checks_success``,
+    Loads the shown fields of state, submitter, delegate, series and project
+    with the row (bodies stay unloaded), and annotates ``checks_success``,
     ``checks_warning`` and ``checks_fail`` (newest check per user and
     context) and ``tag_<id>`` for each of ``tags``.
     """
-    return patches.with_list_related().annotate(
+    related = patches.select_related(
+        "project", "state", "submitter", "delegate", "series"
+    ).only(*_LIST_FIELDS)
+    return related.annotate(
         checks_success=_check_count(Check.State.SUCCESS),
         checks_warning=_check_count(Check.State.WARNING),
         checks_fail=_check_count(Check.State.FAIL),
@@ -187,19 +213,31 @@ def _comments(model) -> Prefetch:
     )
 
 
-def patch_detail(project: Project, msgid: str) -> Patch | None:
-    """Return the patch with its comments (one query each), or None."""
+def patch_detail(linkname: str, msgid: str) -> Patch | None:
+    """Return the patch with project, series, cover letter and comments, or None.
+
+    Two queries: the patch with everything it points to, and its comments.
+    """
     return (
-        Patch.objects.filter(project=project, msgid=msgid)
-        .select_related("project", "state", "submitter", "delegate", "series")
+        Patch.objects.filter(project__linkname=linkname, msgid=msgid)
+        .select_related(
+            "project",
+            "state",
+            "submitter",
+            "delegate",
+            "series",
+            "series__cover_letter",
+        )
+        .defer("series__cover_letter__content", "series__cover_letter__headers")
         .prefetch_related(_comments(PatchComment))
         .first()
     )
 
 
-def cover_detail(project: Project, msgid: str) -> Cover | None:
+def cover_detail(linkname: str, msgid: str) -> Cover | None:
+    """Return the cover letter with project, series and comments, or None."""
     return (
-        Cover.objects.filter(project=project, msgid=msgid)
+        Cover.objects.filter(project__linkname=linkname, msgid=msgid)
         .select_related("project", "submitter", "series")
         .prefetch_related(_comments(CoverComment))
         .first()
@@ -224,24 +262,14 @@ def patch_checks(patch: Patch) -> list[Check]:
     )
 
 
-def series_members(series: Series) -> tuple[Cover | None, list[Patch]]:
-    """Return a series' cover letter (or None) and its patches, in order."""
-    members = list(
-        Series.objects.filter(pk=series.pk)
-        .select_related("cover_letter", "project")
-        .defer("cover_letter__content", "cover_letter__headers")
-        .prefetch_related(
-            Prefetch(
-                "patches",
-                queryset=Patch.objects.select_related("project")
-                .defer_bodies()
-                .order_by("number", "date", "id"),
-            )
-        )
+def series_patches(series_id: int) -> list[Patch]:
+    """Return a series' patches in series order (names and links only)."""
+    return list(
+        Patch.objects.filter(series_id=series_id)
+        .select_related("project")
+        .only("name", "msgid", "number", "date", "project_id", "project__linkname")
+        .order_by("number", "date", "id")
     )
-    if not members:
-        return None, []
-    return members[0].cover_letter, list(members[0].patches.all())
 
 
 def related_patches(patch: Patch) -> tuple[list[Patch], list[Patch]]:

@@ -80,12 +80,12 @@ def test_bundle_page(client, project, maintainer, count, django_assert_num_queri
     assert response.status_code == 200
 
 
-# Project, patch, comments, checks, series members (series + patches),
-# related patches.
-PATCH_QUERIES_ANONYMOUS = 6
+# The patch with project, series and cover letter; its comments; its checks;
+# the series' patches.
+PATCH_QUERIES_ANONYMOUS = 4
 # Maintainer adds session, user, maintained projects, states, delegates,
 # bundles and the navigation bar's todo count.
-PATCH_QUERIES_MAINTAINER = 13
+PATCH_QUERIES_MAINTAINER = 11
 
 
 def patch_with(project, count):

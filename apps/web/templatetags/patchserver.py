@@ -4,7 +4,7 @@ from django import template
 
 from apps.checks.models import Check
 from apps.patches import links
-from apps.web import highlight
+from apps.web import highlight, rows
 
 register = template.Library()
 
@@ -97,3 +97,19 @@ def state_class(state) -> str:
 def absolute_url(context, path: str) -> str:
     """Return ``path`` as an absolute URL on this site."""
     return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def patch_rows(context, patch_list, project, reorderable=False):
+    """Render the list's rows (see ``apps.web.rows`` for why not a loop here)."""
+    user = context["user"]
+    return rows.patch_rows_html(
+        patch_list.rows,
+        rows.RowOptions(
+            tags=patch_list.tags,
+            use_tags=project.use_tags,
+            selectable=user.is_authenticated,
+            show_ids=bool(context.get("show_ids")),
+            reorderable=bool(reorderable),
+        ),
+    )

@@ -74,10 +74,10 @@ def _update_patch(request, patch, form) -> None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def patch_detail(request, project_id, msgid):
-    project = project_or_404(project_id)
     msgid = links.segment_to_msgid(msgid)
-    patch = selectors.patch_detail(project, msgid)
+    patch = selectors.patch_detail(project_id, msgid)
     if patch is None:
+        project = project_or_404(project_id)
         if selectors.cover_exists(project, msgid):
             return redirect(links.cover_path(project.linkname, msgid))
         raise Http404("No patch matches the given query.")
@@ -131,7 +131,8 @@ def _patch_context(request, patch, form, errors) -> dict:
     project = patch.project
     cover = series_patches = None
     if patch.series_id is not None:
-        cover, series_patches = selectors.series_members(patch.series)
+        cover = patch.series.cover_letter
+        series_patches = selectors.series_patches(patch.series_id)
     same_project, other_projects = selectors.related_patches(patch)
     commit_url = None
     if patch.commit_ref and project.commit_url_format:
@@ -171,17 +172,18 @@ def _patch_context(request, patch, form, errors) -> dict:
 @require_http_methods(["GET", "HEAD", "POST"])
 def cover_detail(request, project_id, msgid):
     """Show a cover letter; POSTs change nothing (upstream renders the page)."""
-    project = project_or_404(project_id)
     msgid = links.segment_to_msgid(msgid)
-    cover = selectors.cover_detail(project, msgid)
+    cover = selectors.cover_detail(project_id, msgid)
     if cover is None:
+        project = project_or_404(project_id)
         if selectors.patch_exists(project, msgid):
             return redirect(links.patch_path(project.linkname, msgid))
         raise Http404("No cover letter matches the given query.")
+    project = cover.project
     series = getattr(cover, "series", None)
     series_patches = None
     if series is not None:
-        _, series_patches = selectors.series_members(series)
+        series_patches = selectors.series_patches(series.pk)
     return render(
         request,
         "patches/detail.html",
