@@ -116,8 +116,9 @@ def test_id_redirects_404_for_unknown_ids(client, db):
 
 
 def test_404_page_echoes_the_path(client, db):
-    response = client.get("/no/such/page/")
+    response = client.get("/no/such/<b>page</b>/")
     assert response.status_code == 404
+    assert "There is nothing at /no/such/%3Cb%3Epage%3C/b%3E/" in text(response)
 
 
 def test_chrome_for_anonymous_and_logged_in(client, project, maintainer):

@@ -11,6 +11,8 @@ from apps.patches.models import PatchTag, Tag
 from tests.factories import (
     BundleFactory,
     CheckFactory,
+    CoverCommentFactory,
+    CoverFactory,
     PatchCommentFactory,
     PatchFactory,
     SeriesFactory,
@@ -115,4 +117,19 @@ def test_patch_page_maintainer(
     client.force_login(maintainer)
     with django_assert_num_queries(PATCH_QUERIES_MAINTAINER):
         response = client.get(links.patch_web_path(patch))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [0, 1, 15])
+def test_cover_page(client, project, count, django_assert_num_queries):
+    series = SeriesFactory(project=project)
+    cover = CoverFactory(project=project)
+    series.cover_letter = cover
+    series.save()
+    for n in range(1, count + 1):
+        PatchFactory(project=project, series=series, number=n)
+        CoverCommentFactory(cover=cover)
+    # The cover with project and series, its comments, the series' patches.
+    with django_assert_num_queries(3):
+        response = client.get(links.cover_web_path(cover))
     assert response.status_code == 200
