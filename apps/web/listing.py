@@ -162,13 +162,13 @@ def build_patch_list(
     last = max(1, -(-total // size))
     number = _page_param(request.GET.get("page"), last)
     tags = selectors.tag_columns()
-    rows = list(
-        selectors.patch_list_rows(filtered, tags=tags).order_by(*order.order_by())[
-            (number - 1) * size : number * size
-        ]
+    rows = selectors.patch_list_page(
+        filtered,
+        order_by=order.order_by(),
+        start=(number - 1) * size,
+        size=size,
+        tags=tags,
     )
-    for row in rows:
-        row.tag_counts = [(tag, getattr(row, f"tag_{tag.pk}")) for tag in tags]
 
     kept = filters.kept_params()
     # Page links keep an explicitly chosen order (upstream drops it).

@@ -13,9 +13,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 
 from apps.bundles.models import Bundle, BundlePatch
 from apps.checks.models import Check
@@ -93,25 +91,6 @@ def _newest_checks() -> QuerySet[Check]:
     return Check.objects.exclude(Exists(newer))
 
 
-def _check_count(state: int) -> Coalesce:
-    counted = (
-        _newest_checks()
-        .filter(patch=OuterRef("pk"), state=state)
-        .order_by()
-        .values("patch")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _tag_count(tag_id: int) -> Coalesce:
-    count = PatchTag.objects.filter(patch=OuterRef("pk"), tag_id=tag_id).values(
-        "count"
-    )[:1]
-    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
-
-
 # The columns a list row shows (and the edit rule reads); nothing else is
 # loaded, which keeps the row query narrow.
 _LIST_FIELDS = (
@@ -133,25 +112,64 @@ _LIST_FIELDS = (
     "delegate__username",
     "series__name",
 )
+_CHECK_COLUMNS = {
+    Check.State.SUCCESS: "checks_success",
+    Check.State.WARNING: "checks_warning",
+    Check.State.FAIL: "checks_fail",
+}
 
 
-def patch_list_rows(patches: QuerySet[Patch], *, tags: list[Tag]) -> QuerySet[Patch]:
-    """Shape ``patches`` for a list page: one query for any page size.
-
-    Loads the shown fields of state, submitter, delegate, series and project
-    with the row (bodies stay unloaded), and annotates ``checks_success``,
-    ``checks_warning`` and ``checks_fail`` (newest check per user and
-    context) and ``tag_<id>`` for each of ``tags``.
-    """
-    related = patches.select_related(
-        "project", "state", "submitter", "delegate", "series"
-    ).only(*_LIST_FIELDS)
-    return related.annotate(
-        checks_success=_check_count(Check.State.SUCCESS),
-        checks_warning=_check_count(Check.State.WARNING),
-        checks_fail=_check_count(Check.State.FAIL),
-        **{f"tag_{tag.pk}": _tag_count(tag.pk) for tag in tags},
+def _check_counts(patch_ids: list[int]) -> dict[tuple[int, int], int]:
+    """Count the newest check per (user, context) by (patch, state)."""
+    counted = (
+        _newest_checks()
+        .filter(patch_id__in=patch_ids, state__in=list(_CHECK_COLUMNS))
+        .order_by()
+        .values_list("patch_id", "state")
+        .annotate(n=Count("pk"))
     )
+    return {(patch_id, state): n for patch_id, state, n in counted}
+
+
+def _tag_counts(patch_ids: list[int], tags: list[Tag]) -> dict[tuple[int, int], int]:
+    counts = PatchTag.objects.filter(
+        patch_id__in=patch_ids, tag_id__in=[tag.pk for tag in tags]
+    ).values_list("patch_id", "tag_id", "count")
+    return {(patch_id, tag_id): count for patch_id, tag_id, count in counts}
+
+
+def patch_list_page(
+    patches: QuerySet[Patch], *, order_by: list, start: int, size: int, tags: list[Tag]
+) -> list[Patch]:
+    """Return one page of ``patches`` as the list shows them (four queries).
+
+    The page's ids are picked first (a narrow query an index answers in
+    order, even for a far page); then only those rows are loaded with the
+    shown fields of state, submitter, delegate, series and project (bodies
+    stay unloaded). Two grouped queries count, per row, the newest check of
+    each (user, context) by state (``checks_success``, ``checks_warning``,
+    ``checks_fail``) and each tag (``tag_counts``: (tag, count) in column
+    order).
+    """
+    ids = list(
+        patches.order_by(*order_by).values_list("pk", flat=True)[start : start + size]
+    )
+    if not ids:
+        return []
+    position = {pk: index for index, pk in enumerate(ids)}
+    rows = sorted(
+        Patch.objects.filter(pk__in=ids)
+        .select_related("project", "state", "submitter", "delegate", "series")
+        .only(*_LIST_FIELDS),
+        key=lambda row: position[row.pk],
+    )
+    checks = _check_counts(ids)
+    tag_counts = _tag_counts(ids, tags) if tags else {}
+    for row in rows:
+        for state, column in _CHECK_COLUMNS.items():
+            setattr(row, column, checks.get((row.pk, state), 0))
+        row.tag_counts = [(tag, tag_counts.get((row.pk, tag.pk), 0)) for tag in tags]
+    return rows
 
 
 def project_patches(project: Project) -> QuerySet[Patch]:
