@@ -13,10 +13,6 @@ import pytest
 
 from tests.paths import REPO
 
-# Playwright's synchronous API keeps an event loop running in the test
-# thread; Django would then refuse database access from the test itself.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,20 +34,36 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Start Chromium for one test module.
+
+    Playwright's synchronous API keeps an event loop running in the test
+    thread while it is started, and Django then refuses the tests' own
+    database access; DJANGO_ALLOW_ASYNC_UNSAFE lifts that for exactly as
+    long as the browser runs (per module, so it never leaks into other
+    tests or the processes they start).
+    """
     if not CHROMIUM.exists():
         if os.environ.get("PATCHSERVER_REQUIRE_BROWSER") == "1":
             raise FileNotFoundError(f"Chromium not found at {CHROMIUM}")
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
