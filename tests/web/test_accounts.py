@@ -284,3 +284,12 @@ def test_unlink(client):
     extra.refresh_from_db()
     assert extra.user is None
     assert "extra@example.org" not in text(client.get("/user/"))
+
+
+def test_profile_todo_count_reads_naturally(client, project, maintainer):
+    client.force_login(maintainer)
+    assert "No patches delegated to you need action." in text(client.get("/user/"))
+    PatchFactory(project=project, delegate=maintainer)
+    assert "1 patch delegated to you needs action." in text(client.get("/user/"))
+    PatchFactory(project=project, delegate=maintainer)
+    assert "2 patches delegated to you need action." in text(client.get("/user/"))
