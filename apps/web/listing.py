@@ -50,9 +50,11 @@ class ListOrder:
         if self.key == BUNDLE_ORDER:
             return ["bundle_order", "id"]
         field = ORDER_FIELDS[self.key]
-        primary = F(field).desc(nulls_last=True) if self.descending else F(field).asc()
         if self.key == "date":
-            return [primary, "-id" if self.descending else "id"]
+            # Plain DESC (dates are never null), so the list indexes serve
+            # the default order by scanning backwards.
+            return ["-date", "-id"] if self.descending else ["date", "id"]
+        primary = F(field).desc(nulls_last=True) if self.descending else F(field).asc()
         # Date breaks ties, running against the primary direction (upstream).
         tie = "date" if self.descending else "-date"
         return [primary, tie, "id"]

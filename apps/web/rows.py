@@ -8,16 +8,18 @@ integers and fixed strings are inserted unescaped.
 """
 
 from dataclasses import dataclass
+from html import escape
 
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.patches import links
 
 
 def _e(value) -> str:
-    return escape("" if value is None else value)
+    # The standard library's escape (quotes included) is what Django's
+    # escape() wraps; calling it directly spares a SafeString per value.
+    return escape("" if value is None else str(value), quote=True)
 
 
 def _cut(text: str, length: int = 100) -> str:
@@ -69,7 +71,7 @@ def _checks_cell(patch) -> str:
 
 def _row(patch, options: RowOptions, tag_label: str, list_paths: dict) -> str:
     pk = int(patch.pk)
-    url = _e(links.patch_web_path(patch))
+    url = _e(links.patch_path(patch.linkname, patch.msgid))
     name = patch.name or "[no subject]"
     cells = []
     if options.selectable:
@@ -84,7 +86,7 @@ def _row(patch, options: RowOptions, tag_label: str, list_paths: dict) -> str:
         )
     cells.append(f'<td class="name"><a href="{url}">{_e(_cut(name))}</a></td>')
     if patch.series_id is not None:
-        series = str(patch.series)
+        series = patch.series_label
         cells.append(
             f'<td class="series" data-label="Series">'
             f'<a href="?series={int(patch.series_id)}" title="{_e(series)}">'
@@ -101,15 +103,15 @@ def _row(patch, options: RowOptions, tag_label: str, list_paths: dict) -> str:
     list_path = list_paths.get(patch.project_id)
     if list_path is None:
         list_path = list_paths[patch.project_id] = _e(
-            reverse("patch-list", args=[patch.project.linkname])
+            reverse("patch-list", args=[patch.linkname])
         )
     submitter = patch.submitter
     cells.append(
         f'<td class="submitter" data-label="Submitter"><a href="{list_path}'
-        f'?submitter={int(patch.submitter_id)}">'
+        f'?submitter={int(submitter.pk)}">'
         f"{_e(submitter.name or submitter.email)}</a></td>"
     )
-    delegate = patch.delegate.username if patch.delegate_id else ""
+    delegate = patch.delegate_username or ""
     cells.append(f'<td class="delegate" data-label="Delegate">{_e(delegate)}</td>')
     archived = (
         ' <span class="archived-mark" title="Archived">archived</span>'
@@ -117,8 +119,8 @@ def _row(patch, options: RowOptions, tag_label: str, list_paths: dict) -> str:
         else ""
     )
     cells.append(
-        f'<td class="state"><span class="state-badge state-{_e(patch.state.slug)}">'
-        f"{_e(patch.state.name)}</span>{archived}</td>"
+        f'<td class="state"><span class="state-badge state-{_e(patch.state_slug)}">'
+        f"{_e(patch.state_name)}</span>{archived}</td>"
     )
     if options.reorderable:
         cells.append(
@@ -138,7 +140,10 @@ def _row(patch, options: RowOptions, tag_label: str, list_paths: dict) -> str:
 
 
 def patch_rows_html(rows, options: RowOptions) -> SafeString:
-    """Return the ``<tr>`` elements of a patch list's body."""
+    """Return the ``<tr>`` elements of a patch list's body.
+
+    ``rows`` are ``apps.web.selectors.PatchRow`` values.
+    """
     tag_label = _e("/".join(tag.abbrev for tag in options.tags))
     list_paths: dict = {}
     html = "\n".join(_row(patch, options, tag_label, list_paths) for patch in rows)

@@ -40,12 +40,12 @@ def fill(project, count, delegate):
     return patches
 
 
-# Anonymous: project, states, count, tags, the page's ids, its rows, their
-# check counts, their tag counts, the filter form's delegates.
-LIST_QUERIES_ANONYMOUS = 9
+# Anonymous: project, states, count, tags, the page's rows, their check
+# counts, their tag counts, the filter form's delegates.
+LIST_QUERIES_ANONYMOUS = 8
 # Logged in adds session, user, bundles, the bulk form's delegates, the
 # user's maintained projects (edit rule) and the navigation bar's todo count.
-LIST_QUERIES_LOGGED_IN = 15
+LIST_QUERIES_LOGGED_IN = 14
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -94,7 +94,7 @@ PATCH_QUERIES_MAINTAINER = 11
 
 
 def patch_with(project, count):
-    series = SeriesFactory(project=project)
+    series = SeriesFactory(project=project, cover_letter=CoverFactory(project=project))
     patch = PatchFactory(project=project, series=series, number=1)
     for n in range(2, count + 2):
         PatchFactory(project=project, series=series, number=n)

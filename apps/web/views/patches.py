@@ -149,6 +149,10 @@ def _patch_context(request, patch, form, errors) -> dict:
         "checks": selectors.patch_checks(patch),
         "series": patch.series,
         "series_cover": cover,
+        # Built from the patch's project: the cover's own is not loaded.
+        "series_cover_url": (
+            links.cover_path(project.linkname, cover.msgid) if cover else None
+        ),
         "series_patches": series_patches,
         "related_same": same_project,
         "related_other": other_projects,
