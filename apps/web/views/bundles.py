@@ -188,6 +188,7 @@ def bundle_detail(request, username, bundlename):
             "bundle": bundle,
             "is_owner": is_owner,
             "settings_form": settings_form,
+            "nav": "bundles",
         },
     )
 

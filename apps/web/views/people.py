@@ -94,7 +94,10 @@ def todo_list(request, project_id):
         states=states,
         delegates=delegates,
         list_options={"forced_delegate": request.user},
-        context={"action_states": [s for s in states if s.action_required]},
+        context={
+            "action_states": [s for s in states if s.action_required],
+            "nav": "todo",
+        },
     )
 
 
