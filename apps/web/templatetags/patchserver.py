@@ -35,11 +35,6 @@ def patch_raw_url(patch) -> str:
 
 
 @register.filter
-def cover_url(cover) -> str:
-    return links.cover_web_path(cover)
-
-
-@register.filter
 def cover_mbox_url(cover) -> str:
     return links.cover_mbox_path(cover)
 
@@ -83,20 +78,9 @@ def check_state_name(state: int) -> str:
 
 
 @register.filter
-def count_or_dash(count) -> str:
-    return str(count) if count else "-"
-
-
-@register.filter
 def state_class(state) -> str:
     """Return a CSS class for a patch state (by slug, so admins' states work)."""
     return f"state-{state.slug}" if state is not None else ""
-
-
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path: str) -> str:
-    """Return ``path`` as an absolute URL on this site."""
-    return context["request"].build_absolute_uri(path)
 
 
 @register.simple_tag(takes_context=True)
