@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from apps.patches import links
@@ -295,3 +296,34 @@ def test_routes_are_named_as_upstream(world):
     assert reverse("user-todo", args=["linux"]) == "/user/todo/linux/"
     assert reverse("confirm", args=["ab12"]) == "/confirm/ab12/"
     assert reverse("generate_token") == "/user/generate-token/"
+
+
+@pytest.mark.parametrize(
+    ("path", "role"),
+    [
+        (lambda w: "/project/linux/list/", "maintainer"),
+        (lambda w: links.patch_web_path(w.patch), "maintainer"),
+        (lambda w: links.bundle_web_path(w.private_bundle), "owner"),
+        (lambda w: "/user/bundles/", "owner"),
+        (lambda w: "/project/linux/bundles/", "owner"),
+        (lambda w: "/user/", "member"),
+        (lambda w: "/user/link/", "member"),
+        (lambda w: "/user/unlink/1/", "member"),
+        (lambda w: "/user/generate-token/", "member"),
+        (lambda w: "/user/todo/linux/", "maintainer"),
+        (lambda w: "/user/password-change/", "member"),
+        (lambda w: "/user/logout/", "member"),
+        (lambda w: LOGIN, "anonymous"),
+        (lambda w: "/register/", "anonymous"),
+        (lambda w: "/user/password-reset/", "anonymous"),
+        (lambda w: "/mail/", "anonymous"),
+        (lambda w: "/mail/optout/", "anonymous"),
+        (lambda w: "/mail/optin/", "anonymous"),
+    ],
+)
+def test_every_form_post_needs_the_csrf_token(world, path, role):
+    client = Client(enforce_csrf_checks=True)
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = client.post(path(world), {"form": "patch-list-form"})
+    assert response.status_code == 403
