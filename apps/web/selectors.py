@@ -449,7 +449,7 @@ def cover_get_by_id(cover_id: int) -> Cover | None:
     )
 
 
-def comment_parent_path(comment_id: int):
+def comment_parent(comment_id: int) -> Patch | Cover | None:
     """Return the patch or cover a comment id belongs to, patch comments first."""
     comment = (
         PatchComment.objects.select_related("patch__project")

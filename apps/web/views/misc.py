@@ -65,7 +65,7 @@ def cover_by_id(request, cover_id):
 
 
 def comment_by_id(request, comment_id):
-    parent = selectors.comment_parent_path(comment_id)
+    parent = selectors.comment_parent(comment_id)
     if parent is None:
         raise Http404("No comment with that id.")
     if isinstance(parent, Patch):
