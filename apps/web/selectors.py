@@ -85,16 +85,6 @@ def project_delegate_choices(project_id: int) -> list[User]:
 # --- patch lists ------------------------------------------------------------------
 
 
-def _newest_checks() -> QuerySet[Check]:
-    """Return the checks not superseded by a newer one of the same (user, context)."""
-    newer = Check.objects.filter(
-        patch=OuterRef("patch"), user=OuterRef("user"), context=OuterRef("context")
-    ).filter(
-        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
-    )
-    return Check.objects.exclude(Exists(newer))
-
-
 @dataclass(slots=True)
 class RowPerson:
     """The submitter as a list row needs it (``user_id`` for the edit rule)."""
@@ -213,9 +203,9 @@ _CHECK_COLUMNS = {
 
 # Check and tag counts of a page of rows. Plain SQL: built through the ORM,
 # the anti-join and the hundred ids cost more to compile than to run, and
-# these two queries run on every list page. Same rule as _newest_checks():
-# per (patch, user, context) only the newest check counts, the later id
-# winning on equal dates.
+# these two queries run on every list page. As for the patch's own check
+# summary (apps.patches.querysets): per (patch, user, context) only the
+# newest check counts, the later id winning on equal dates.
 _CHECK_COUNTS_SQL = """
     SELECT c.patch_id, c.state, COUNT(*)
     FROM {check} c
@@ -387,8 +377,8 @@ def patch_checks(patch: Patch) -> list[Check]:
     """Return the newest check per (user, context), by user then context.
 
     A patch has few checks, so they are read in order and the older ones
-    of each (user, context) skipped here (same rule as _newest_checks():
-    latest date, then latest id); the anti-join costs more to build.
+    of each (user, context) skipped here (the newest is the latest date,
+    then the latest id); the anti-join costs more to build.
     """
     checks = (
         Check.objects.filter(patch=patch)
