@@ -490,6 +490,10 @@ def bundle_get(username: str, name: str) -> Bundle | None:
     )
 
 
+def bundle_get_by_id(bundle_id: int) -> Bundle | None:
+    return Bundle.objects.select_related("owner").filter(pk=bundle_id).first()
+
+
 def bundle_order(bundle: Bundle) -> list[int]:
     """Return the bundle's patch ids in bundle order."""
     return list(

@@ -25,7 +25,7 @@ def _delete_posted_bundle(request) -> None:
     if request.POST.get("form_name") != "deletebundleform":
         return
     raw_id = request.POST.get("bundle_id", "")
-    bundle = Bundle.objects.filter(pk=int(raw_id)).first() if raw_id.isdigit() else None
+    bundle = selectors.bundle_get_by_id(int(raw_id)) if raw_id.isdigit() else None
     # Upstream deletes whatever id is posted; only the owner may.
     if bundle is None or not bundle_rules.can_edit_bundle(request.user, bundle):
         messages.error(request, "You don't have permission to delete that bundle")
@@ -196,8 +196,8 @@ def bundle_detail(request, username, bundlename):
 def _owned_bundle(request, bundle_id: int) -> Bundle:
     if not settings.COMPAT_REDIR:
         raise Http404("Old bundle URLs are not served here.")
-    bundle = selectors.user_bundles(request.user).filter(pk=bundle_id).first()
-    if bundle is None:
+    bundle = selectors.bundle_get_by_id(bundle_id)
+    if bundle is None or not bundle_rules.can_edit_bundle(request.user, bundle):
         raise Http404("No bundle matches the given query.")
     return bundle
 
