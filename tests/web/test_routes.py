@@ -17,6 +17,7 @@ from tests.factories import (
     SeriesFactory,
     UserFactory,
 )
+from tests.web.conftest import DOWNLOADS
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +211,57 @@ def test_page_access(client, world, path, role, expected):
         assert response["Location"] == expected
     else:
         assert response.status_code == expected
+
+
+# Downloads (apps/web/download_urls.py, built with the REST API).
+DOWNLOAD_PAGES = [
+    ("patch-mbox", lambda w: links.patch_mbox_path(w.patch), {"anonymous": 200}),
+    ("patch-raw", lambda w: links.patch_raw_path(w.patch), {"anonymous": 200}),
+    ("cover-mbox", lambda w: links.cover_mbox_path(w.cover), {"anonymous": 200}),
+    (
+        "series-mbox",
+        lambda w: links.series_mbox_path(w.patch.series),
+        {"anonymous": 200},
+    ),
+    (
+        "bundle-mbox public",
+        lambda w: links.bundle_mbox_path(w.public_bundle),
+        {"anonymous": 200, "member": 200},
+    ),
+    (
+        "bundle-mbox private",
+        lambda w: links.bundle_mbox_path(w.private_bundle),
+        {"anonymous": 404, "member": 404, "maintainer": 404, "owner": 200},
+    ),
+    (
+        "patch-mbox-redirect",
+        lambda w: f"/patch/{w.patch.pk}/mbox/",
+        {"anonymous": lambda w: links.patch_mbox_path(w.patch)},
+    ),
+    (
+        "patch-raw-redirect",
+        lambda w: f"/patch/{w.patch.pk}/raw/",
+        {"anonymous": lambda w: links.patch_raw_path(w.patch)},
+    ),
+    (
+        "cover-mbox-redirect",
+        lambda w: f"/cover/{w.cover.pk}/mbox/",
+        {"anonymous": lambda w: links.cover_mbox_path(w.cover)},
+    ),
+]
+
+
+@DOWNLOADS
+@pytest.mark.parametrize(
+    ("path", "role", "expected"),
+    [
+        pytest.param(path, role, expected, id=f"{label}-{role}")
+        for label, path, rules in DOWNLOAD_PAGES
+        for role, expected in rules.items()
+    ],
+)
+def test_download_access(client, world, path, role, expected):
+    test_page_access(client, world, path, role, expected)
 
 
 @pytest.mark.parametrize("old", ["/help/", "/help/about/", "/help/pwclient/"])

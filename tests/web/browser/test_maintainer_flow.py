@@ -1,6 +1,7 @@
 """Acceptance 2: a maintainer triages in a real browser; others see the result."""
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -8,14 +9,17 @@ from playwright.sync_api import expect
 from apps.bundles.models import Bundle, BundlePatch
 from apps.patches import links
 from apps.patches.models import Patch, State
+from apps.people.models import User
 from tests.factories import (
     BASE_DATE,
+    BundleFactory,
     PatchFactory,
     PersonFactory,
     ProjectFactory,
     UserFactory,
 )
 from tests.web.browser.conftest import log_in, screenshot
+from tests.web.conftest import DOWNLOADS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -178,3 +182,24 @@ def test_maintainer_triages_and_bundles_then_others_see_it(
     expect(other.locator(".meta")).to_contain_text("Under Review")
     expect(other.locator(".meta")).to_contain_text("Dan Deputy")
     assert not other.js_errors
+
+
+@DOWNLOADS
+def test_bundle_mbox_download_keeps_bundle_order(live_server, new_page, triage):
+    """The flow's last step: the bundle's mbox, downloaded from its page."""
+    project, patches = triage
+    maintainer = User.objects.get(username="maint")
+    bundle = BundleFactory(
+        owner=maintainer,
+        project=project,
+        name="ordered",
+        patches=[patches["a2"], patches["a3"], patches["a1"]],
+    )
+    page = new_page()
+    log_in(page, live_server.url, maintainer.username)
+    page.goto(f"{live_server.url}{links.bundle_web_path(bundle)}")
+    with page.expect_download() as download_info:
+        page.click("a:has-text('Download bundle as mbox')")
+    mbox = download_info.value.path().read_text()
+    subjects = re.findall(r"^Subject: .*patch (a\d)$", mbox, flags=re.MULTILINE)
+    assert subjects == ["a2", "a3", "a1"]
