@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.web.context_processors.site_chrome",
             ],
         },
     },
@@ -128,6 +129,11 @@ DATABASES = {"default": _database()}
 # --- Auth -------------------------------------------------------------------
 
 AUTH_USER_MODEL = "people.User"
+
+# Upstream's account URLs (web UI): login page, and the profile after login.
+LOGIN_URL = "auth_login"
+LOGIN_REDIRECT_URL = "user-profile"
+LOGOUT_REDIRECT_URL = "project-list"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
