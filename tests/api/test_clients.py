@@ -8,7 +8,6 @@ temporary HOME and their own configuration, and their output is checked.
 
 import csv
 import io
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from apps.bundles.services import bundle_create
+from apps.ingest.services import ingest_message
 from apps.patches.models import Patch, Series
 from apps.projects.models import Project
 from tests.factories import UserFactory
@@ -25,7 +25,7 @@ from tests.factories import UserFactory
 # restored to its migrated state around each test, as other such tests expect.
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 BIN = Path(sys.executable).parent
@@ -127,11 +127,6 @@ def review_reply(patch_mail: bytes) -> bytes:
 
 @pytest.fixture
 def site(live_server, tmp_path):
-    ingest = pytest.importorskip(
-        "apps.ingest.services", reason="mail ingest is not part of this tree yet"
-    )
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
     box = Sandbox(tmp_path)
     maintainer = UserFactory(username="maint", email="maint@example.com")
     project = Project.objects.create(
@@ -143,7 +138,7 @@ def site(live_server, tmp_path):
     project.maintainers.add(maintainer)
     upstream, mails = make_series(box)
     for mail in [*mails, review_reply(mails[1])]:
-        ingest.ingest_message(mail, list_id=LIST_ID)
+        ingest_message(mail, list_id=LIST_ID)
     patches = list(Patch.objects.order_by("number"))
     assert [p.number for p in patches] == [1, 2]
     series = Series.objects.get()

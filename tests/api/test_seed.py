@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from apps.ingest.services import ingest_message
 from apps.patches.models import Patch
 from apps.projects.models import Project
 from tests.api.helpers import browsable_page
@@ -24,17 +25,14 @@ HOST = "http://testserver"
 
 @pytest.fixture
 def seeded(db):
-    ingest = pytest.importorskip(
-        "apps.ingest.services", reason="mail ingest is not part of this tree yet"
-    )
     Project.objects.create(
         linkname="qemu-devel",
         name="QEMU Development",
         listid=LIST_ID,
         listemail="qemu-devel@nongnu.org",
     )
-    ingest.ingest_message(seed_cover_mail(), list_id=LIST_ID)
-    ingest.ingest_message(seed_patch_mail(), list_id=LIST_ID)
+    ingest_message(seed_cover_mail(), list_id=LIST_ID)
+    ingest_message(seed_patch_mail(), list_id=LIST_ID)
     return Patch.objects.get(msgid=seed_page().body["msgid"])
 
 

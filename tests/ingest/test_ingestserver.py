@@ -155,7 +155,7 @@ def wrapper(env, raw: bytes, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 @pytest.mark.requires_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_ingest_server_delivers_like_parsemail(ingest_server, test_project, tmp_path):
     raw = mail_bytes("0013-with-utf8-body.mbox")
     first = wrapper(ingest_server, raw, "--list-id", LIST_ID)

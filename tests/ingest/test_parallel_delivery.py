@@ -34,7 +34,7 @@ from tests.paths import REPO
 pytestmark = [
     pytest.mark.requires_postgres,
     pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 ROUNDS = 5

@@ -17,7 +17,6 @@ from tests.factories import (
     SeriesFactory,
     UserFactory,
 )
-from tests.web.conftest import DOWNLOADS
 
 pytestmark = pytest.mark.django_db
 
@@ -251,7 +250,6 @@ DOWNLOAD_PAGES = [
 ]
 
 
-@DOWNLOADS
 @pytest.mark.parametrize(
     ("path", "role", "expected"),
     [

@@ -12,9 +12,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.web.browser.conftest import log_in
-from tests.web.conftest import REST_COMMENTS
 
-pytestmark = [pytest.mark.django_db(transaction=True), REST_COMMENTS]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from email.header import Header
 import pytest
 from playwright.sync_api import expect
 
+from apps.ingest.services import ingest_message
 from apps.patches import links
 from apps.patches.models import Cover, Patch
 from tests.factories import BundleFactory, ProjectFactory, UserFactory
@@ -20,9 +21,6 @@ from tests.web.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Mail ingest is built on its own branch; until it is merged this module
-# cannot run (the guard goes once it is).
-ingest_message = pytest.importorskip("apps.ingest.services").ingest_message
 
 LIST_ID = "hostile.lists.example.org"
 

@@ -19,7 +19,6 @@ from tests.factories import (
     UserFactory,
 )
 from tests.web.browser.conftest import log_in, screenshot
-from tests.web.conftest import DOWNLOADS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -184,7 +183,6 @@ def test_maintainer_triages_and_bundles_then_others_see_it(
     assert not other.js_errors
 
 
-@DOWNLOADS
 def test_bundle_mbox_download_keeps_bundle_order(live_server, new_page, triage):
     """The flow's last step: the bundle's mbox, downloaded from its page."""
     project, patches = triage
