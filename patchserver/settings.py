@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.web.context_processors.site_chrome",
             ],
         },
     },
@@ -130,6 +131,11 @@ DATABASES = {"default": _database()}
 # --- Auth -------------------------------------------------------------------
 
 AUTH_USER_MODEL = "people.User"
+
+# Upstream's account URLs (web UI): login page, and the profile after login.
+LOGIN_URL = "auth_login"
+LOGIN_REDIRECT_URL = "user-profile"
+LOGOUT_REDIRECT_URL = "project-list"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -255,3 +261,14 @@ CONFIRMATION_VALIDITY_DAYS = env_int("CONFIRMATION_VALIDITY_DAYS", 7)
 NOTIFICATION_DELAY_MINUTES = env_int("NOTIFICATION_DELAY_MINUTES", 10)
 NOTIFICATION_FROM_EMAIL = env_str("NOTIFICATION_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS_HIDE = env_bool("ADMINS_HIDE", False)
+
+# --- Mail ingest ------------------------------------------------------------
+
+# Mail that parsemail/parsearchive could not store (a broken mail, a bug) is
+# kept here, as a Maildir, for inspection and replay with parsearchive.
+FAILED_MAIL_DIR = Path(
+    env_str("PATCHSERVER_FAILED_MAIL_DIR") or DATA_DIR / "failed-mail"
+)
+# Longest wait, in seconds, for another delivery to the same project to
+# finish; parsemail then exits with EX_TEMPFAIL and the MTA retries later.
+INGEST_LOCK_TIMEOUT = env_int("PATCHSERVER_INGEST_LOCK_TIMEOUT", 60)

@@ -1,5 +1,6 @@
 """Set up a local demo instance: an admin account and a demo project."""
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -8,6 +9,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from apps.demo.mails import demo_mails
+from apps.ingest.context import IngestContext
+from apps.ingest.services import ingest_message
+from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series
 from apps.people.models import User
 from apps.projects.models import Project
 from apps.projects.services import project_create_or_update
@@ -73,3 +78,38 @@ def demo_project_get_or_create(*, maintainer: User) -> Project:
         linkname=DEMO_PROJECT["linkname"], maintainers=[maintainer], **fields
     )
     return project
+
+
+@dataclass(frozen=True)
+class DemoMail:
+    """What the demo project holds after loading the demo list's mail."""
+
+    patches: int
+    covers: int
+    comments: int
+    series: int
+
+
+def demo_mail_load(*, project: Project) -> DemoMail:
+    """Deliver the demo mailing list's mail into ``project`` through mail ingest.
+
+    Mail already stored is recognised as a duplicate, so loading again adds
+    nothing. Returns what the project holds afterwards.
+    """
+    context = IngestContext()
+    ingest_log = logging.getLogger("apps.ingest")
+    previous = ingest_log.level
+    # Loading again reports every mail as a duplicate: expected, not news.
+    ingest_log.setLevel(logging.ERROR)
+    try:
+        for raw in demo_mails():
+            ingest_message(raw, list_id=project.listid, context=context)
+    finally:
+        ingest_log.setLevel(previous)
+    return DemoMail(
+        patches=Patch.objects.filter(project=project).count(),
+        covers=Cover.objects.filter(project=project).count(),
+        comments=PatchComment.objects.filter(patch__project=project).count()
+        + CoverComment.objects.filter(cover__project=project).count(),
+        series=Series.objects.filter(project=project).count(),
+    )

@@ -9,3 +9,23 @@ class DelegateNotMaintainer(PatchError):
         )
         self.user = user
         self.project = project
+
+
+class RelationForbidden(PatchError):
+    """The actor does not maintain every project a relation change touches."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "At least one patch is part of a project you are not maintaining."
+        )
+
+
+class RelationConflict(PatchError):
+    """The patches named belong to different relations already."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "At least one patch is already part of another relation. You have "
+            "to explicitly remove a patch from its existing relation before "
+            "moving it to this one."
+        )

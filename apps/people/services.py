@@ -1,9 +1,19 @@
 """Writes to accounts."""
 
+import datetime as dt
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from apps.people.models import User
+from apps.people.exceptions import CannotUnlink, MailNotSent
+from apps.people.models import EmailConfirmation, Person, User
 
 
 def api_token_get_or_create(*, user: User) -> str:
@@ -17,3 +27,242 @@ def api_token_regenerate(*, user: User) -> str:
     """Replace the user's REST API token by a new one and return it."""
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user).key
+
+
+def _person_by_email(email: str) -> Person | None:
+    # Compare through LOWER() on both sides so the lookup uses the unique
+    # index on Lower("email") (``email__iexact`` compiles to UPPER()/LIKE,
+    # which scans the table).
+    return (
+        Person.objects.alias(email_lower=Lower("email"))
+        .filter(email_lower=Lower(Value(email)))
+        .first()
+    )
+
+
+def person_get_or_create(*, email: str, name: str | None) -> Person:
+    """Return the person with address ``email`` (any case), creating it if new.
+
+    The stored address keeps the spelling first seen. A non-empty ``name``
+    that differs from the stored one replaces it (the latest name wins); an
+    empty or missing name never clears it. Safe against a concurrent
+    delivery creating the same person: the insert is skipped on conflict and
+    the row re-read.
+    """
+    person = _person_by_email(email)
+    if person is None:
+        Person.objects.bulk_create(
+            [Person(email=email, name=name)], ignore_conflicts=True
+        )
+        person = _person_by_email(email)
+        if person is None:  # pragma: no cover - the row exists by now
+            raise Person.DoesNotExist(email)
+        return person
+    if name and name != person.name:
+        person.name = name
+        person.save(update_fields=["name"])
+    return person
+
+
+# Account fields a user may change on their own account.
+SELF_EDITABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "send_email",
+    "items_per_page",
+    "show_ids",
+)
+
+
+@transaction.atomic
+def user_update(*, user: User, **fields: str | int | bool) -> User:
+    """Change the names and profile settings of ``user``; return it.
+
+    Only names in ``SELF_EDITABLE_FIELDS`` are accepted (``TypeError``
+    otherwise); the username and e-mail address are not changed here.
+    """
+    unknown = set(fields) - set(SELF_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not a self-editable field: {', '.join(sorted(unknown))}")
+    changed = [name for name, value in fields.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, fields[name])
+    if changed:
+        user.save(update_fields=changed)
+
+
+# --- Confirmation mails -------------------------------------------------------
+# Registration, address linking and mail opt-out/opt-in are each confirmed by
+# a link mailed to the address concerned (/confirm/<key>/).
+
+_CONFIRMATION_MAILS = {
+    EmailConfirmation.Type.REGISTRATION: (
+        "Patchwork account confirmation",
+        "mail/registration-confirmation.txt",
+    ),
+    EmailConfirmation.Type.USERPERSON: (
+        "Patchwork email address confirmation",
+        "mail/user-link-confirmation.txt",
+    ),
+    EmailConfirmation.Type.OPTOUT: (
+        "Patchwork opt-out request",
+        "mail/optout-request.txt",
+    ),
+    EmailConfirmation.Type.OPTIN: (
+        "Patchwork opt-in request",
+        "mail/optin-request.txt",
+    ),
+}
+
+
+def confirmation_create(
+    *, type: str, email: str, user: User | None = None
+) -> EmailConfirmation:
+    """Store a new active confirmation (its key comes from a secure RNG)."""
+    return EmailConfirmation.objects.create(type=type, email=email, user=user)
+
+
+def confirmation_send(*, confirmation: EmailConfirmation, base_url: str) -> None:
+    """Mail the confirmation link to its address.
+
+    ``base_url`` is ``scheme://host`` of the site. Raises ``MailNotSent``
+    when the mail server refuses or cannot be reached; the confirmation is
+    kept either way (expired ones are purged later).
+    """
+    subject, template = _CONFIRMATION_MAILS[confirmation.type]
+    body = render_to_string(
+        template,
+        {
+            "confirmation": confirmation,
+            "confirm_url": f"{base_url}/confirm/{confirmation.key}/",
+            "base_url": base_url,
+            "user": confirmation.user,
+            "validity_days": settings.CONFIRMATION_VALIDITY_DAYS,
+        },
+    )
+    message = EmailMessage(subject, body, to=[confirmation.email])
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        raise MailNotSent(confirmation.email, error) from error
+
+
+def confirmation_get(key: str) -> EmailConfirmation | None:
+    return EmailConfirmation.objects.select_related("user").filter(key=key).first()
+
+
+def confirmation_is_expired(confirmation: EmailConfirmation) -> bool:
+    validity = dt.timedelta(days=settings.CONFIRMATION_VALIDITY_DAYS)
+    return confirmation.date + validity < timezone.now()
+
+
+def confirmation_mark_used(confirmation: EmailConfirmation) -> None:
+    confirmation.active = False
+    confirmation.save(update_fields=["active"])
+
+
+# --- Registration and addresses ----------------------------------------------
+
+
+@transaction.atomic
+def user_register(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> EmailConfirmation:
+    """Create an inactive account and its registration confirmation.
+
+    The account becomes usable once the mailed link is followed
+    (``registration_confirm``). No Person is linked before that.
+    """
+    user = User.objects.create_user(
+        username=username,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        is_active=False,
+    )
+    return confirmation_create(
+        type=EmailConfirmation.Type.REGISTRATION, email=email, user=user
+    )
+
+
+def _link_person(*, user: User, email: str) -> Person:
+    """Link the Person with ``email`` (any case) to ``user``, creating it if new."""
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is None:
+        return Person.objects.create(email=email, name=user.display_name, user=user)
+    fields = ["user"]
+    person.user = user
+    if not person.name:
+        person.name = user.display_name
+        fields.append("name")
+    person.save(update_fields=fields)
+    return person
+
+
+@transaction.atomic
+def registration_confirm(*, confirmation: EmailConfirmation) -> User:
+    """Activate the registered account and link its address; mark the link used."""
+    user = confirmation.user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    _link_person(user=user, email=confirmation.email)
+    confirmation_mark_used(confirmation)
+    return user
+
+
+def person_link_request(*, user: User, email: str) -> EmailConfirmation:
+    """Start linking ``email`` to ``user``; the mailed link completes it."""
+    return confirmation_create(
+        type=EmailConfirmation.Type.USERPERSON, email=email, user=user
+    )
+
+
+@transaction.atomic
+def person_link_confirm(*, confirmation: EmailConfirmation) -> Person:
+    """Link the confirmed address to the confirmation's account.
+
+    Receiving the mail proves ownership, so the address moves even if another
+    account had it. The Person takes the account's display name.
+    """
+    user = confirmation.user
+    person = Person.objects.filter(email__iexact=confirmation.email).first()
+    if person is None:
+        person = Person.objects.create(
+            email=confirmation.email, name=user.display_name, user=user
+        )
+    else:
+        person.user = user
+        person.name = user.display_name
+        person.save(update_fields=["user", "name"])
+    confirmation_mark_used(confirmation)
+    return person
+
+
+def person_unlink(*, user: User, person: Person) -> None:
+    """Detach one of the user's extra addresses from the account.
+
+    Raises ``CannotUnlink`` for the account's own address or an address
+    linked to someone else.
+    """
+    if person.user_id != user.pk:
+        raise CannotUnlink("That address is not linked to your account.")
+    if person.email.lower() == user.email.lower():
+        raise CannotUnlink("The account's primary address cannot be unlinked.")
+    person.user = None
+    person.save(update_fields=["user"])
+
+
+def profile_update(*, user: User, items_per_page: int, show_ids: bool) -> User:
+    """Save the user's list settings (``items_per_page`` must be >= 1)."""
+    if items_per_page < 1:
+        raise ValueError("items_per_page must be at least 1")
+    user.items_per_page = items_per_page
+    user.show_ids = show_ids
+    user.save(update_fields=["items_per_page", "show_ids"])
+    return user

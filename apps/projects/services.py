@@ -51,3 +51,38 @@ def project_create_or_update(
     project.save()
     project.maintainers.add(*maintainers)
     return project, created
+
+
+# Project settings its maintainers may change (through the REST API).
+MAINTAINER_EDITABLE_FIELDS = (
+    "web_url",
+    "scm_url",
+    "webscm_url",
+    "list_archive_url",
+    "list_archive_url_format",
+    "commit_url_format",
+    "show_dependencies",
+)
+
+
+@transaction.atomic
+def project_update(*, project: Project, **fields: str | bool) -> Project:
+    """Change maintainer-editable settings of ``project``; return it.
+
+    Only names in ``MAINTAINER_EDITABLE_FIELDS`` are accepted (``TypeError``
+    otherwise). Permission is the caller's to check
+    (``apps.patches.rules.is_maintainer``).
+    """
+    unknown = set(fields) - set(MAINTAINER_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(
+            f"not a maintainer-editable field: {', '.join(sorted(unknown))}"
+        )
+    changed = [
+        name for name, value in fields.items() if getattr(project, name) != value
+    ]
+    for name in changed:
+        setattr(project, name, fields[name])
+    if changed:
+        project.save(update_fields=changed)
+    return project

@@ -10,8 +10,9 @@ from django.db.models import Q
 from apps.checks.models import Check
 from apps.checks.services import check_create as create_check
 from apps.patches import rules
-from apps.patches.mbox import patch_to_mbox
+from apps.patches.mbox import patch_to_mail
 from apps.patches.models import Patch, State
+from apps.patches.selectors import patch_mbox_queryset
 from apps.patches.services.updates import UNSET, patch_update
 from apps.people.models import Person
 from apps.projects.models import Project
@@ -102,11 +103,8 @@ def patch_get_by_project_hash(project, hash) -> dict:
 
 def patch_get_mbox(patch_id) -> str:
     """Return the patch as an mbox (as the web download), or ''."""
-    patch = Patch.objects.select_related("project", "submitter", "delegate").filter(
-        pk=patch_id
-    )
-    patch = patch.first()
-    return patch_to_mbox(patch) if patch else ""
+    patch = patch_mbox_queryset().filter(pk=patch_id).first()
+    return patch_to_mail(patch) if patch else ""
 
 
 def patch_get_diff(patch_id) -> str:

@@ -5,9 +5,8 @@ does; pwclient decodes them. ``None`` never appears: the protocol as
 upstream speaks it cannot carry it.
 """
 
-import re
-
 from apps.checks.models import Check
+from apps.patches.mbox import download_filename
 
 
 def _b64(text: str) -> bytes:
@@ -17,11 +16,6 @@ def _b64(text: str) -> bytes:
 def _date(value) -> str:
     fmt = "%Y-%m-%d %H:%M:%S.%f" if value.microsecond else "%Y-%m-%d %H:%M:%S"
     return value.strftime(fmt)
-
-
-def download_filename(name: str) -> str:
-    """Return ``name`` with unsafe characters collapsed to ``-`` (as downloads)."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-")
 
 
 def project_struct(project) -> dict:

@@ -109,6 +109,13 @@ def test_make_run_serves_admin_and_printed_credentials_log_in(tmp_path):
         # The demo project exists and the admin maintains it.
         _, page = browser.get("/admin/projects/project/")
         assert "Demo Project" in page
+        # Its patches came in through mail ingest.
+        assert "Demo mail:    10 patches, 2 cover letters, 7 comments" in text
+        _, page = browser.get("/admin/patches/patch/")
+        assert "[v2,1/3] widget: add a reset callback" in page
+        assert "[GIT,PULL] widget fixes for 1.2" in page
+        _, page = browser.get("/admin/patches/series/")
+        assert "widget: reset support" in page
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)

@@ -66,6 +66,16 @@ class Patch(Submission):
                 name="patch_list_idx",
             ),
             models.Index(fields=["project", "date"], name="patch_project_date_idx"),
+            # The web list's default views (unarchived or archived, newest
+            # first, page by page) read ids in date order from this index
+            # alone; the trailing state is checked from the index too.
+            models.Index(
+                fields=["project", "archived", "date", "id", "state"],
+                name="patch_list_date_idx",
+            ),
             models.Index(fields=["hash"], name="patch_hash_idx"),
             models.Index(fields=["msgid"], name="patch_msgid_idx"),
+            # API lists across projects by date (order=-date, since/before
+            # without a project filter) read the newest rows from here.
+            models.Index(fields=["date", "id"], name="patch_date_idx"),
         ]

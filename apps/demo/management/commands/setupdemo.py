@@ -2,7 +2,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from apps.demo.services import demo_admin_get_or_create, demo_project_get_or_create
+from apps.demo.services import (
+    demo_admin_get_or_create,
+    demo_mail_load,
+    demo_project_get_or_create,
+)
 from apps.people.models import User
 
 
@@ -17,8 +21,13 @@ class Command(BaseCommand):
         project = demo_project_get_or_create(
             maintainer=User.objects.get(username=admin.username)
         )
+        mail = demo_mail_load(project=project)
         url = f"http://127.0.0.1:{port}"
         self.stdout.write(f"Demo project: {project.name} ({project.linkname})")
+        self.stdout.write(
+            f"Demo mail:    {mail.patches} patches, {mail.covers} cover letters, "
+            f"{mail.comments} comments in {mail.series} series"
+        )
         self.stdout.write(f"Admin:        {url}/admin/")
         self.stdout.write(f"  username:   {admin.username}")
         if admin.password is None:

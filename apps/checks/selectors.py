@@ -1,0 +1,10 @@
+"""Named reads of checks."""
+
+from django.db.models import QuerySet
+
+from apps.checks.models import Check
+
+
+def check_list(*, patch_id: int) -> QuerySet[Check]:
+    """Return the checks reported on one patch, with their users, by id."""
+    return Check.objects.filter(patch_id=patch_id).select_related("user").order_by("id")

@@ -1,0 +1,84 @@
+"""Lookups ingest repeats for every mail, remembered for one run.
+
+``parsemail`` makes a fresh context per mail; ``parsearchive`` keeps one for
+the whole archive, so an archive of 50,000 mails reads the project, states,
+tags and delegation rules once instead of per mail. (Changes made to those in
+the admin while an archive is being read apply from the next run.)
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from apps.patches.models import State, Tag
+from apps.people.models import Person
+from apps.people.services import person_get_or_create
+from apps.projects.models import DelegationRule, Project
+from apps.projects.selectors import project_matching_subject, projects_for_list
+
+
+@dataclass
+class IngestContext:
+    _projects: dict[str, list[Project]] = field(default_factory=dict)
+    _rules: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+    _states: dict[str, State | None] = field(default_factory=dict)
+    _default_state: State | None = None
+    _tags: list[Tag] | None = None
+    # Address as written -> (id, name) of people whose row is committed.
+    _people: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    # The database session already has ingest's lock timeout (archive runs).
+    session_lock_timeout: bool = False
+
+    def project(self, list_id: str, subject: str | None) -> Project | None:
+        """Return the project for a mail of list ``list_id`` with ``subject``."""
+        if list_id not in self._projects:
+            self._projects[list_id] = projects_for_list(list_id)
+        return project_matching_subject(self._projects[list_id], subject)
+
+    def default_state(self) -> State:
+        """Return the state new patches get (the lowest ``ordering``)."""
+        if self._default_state is None:
+            self._default_state = State.objects.order_by("ordering").first()
+            if self._default_state is None:
+                raise State.DoesNotExist("no patch states are defined")
+        return self._default_state
+
+    def state_named(self, name: str) -> State | None:
+        """Return the state called ``name`` (any case), or None."""
+        key = name.lower()
+        if key not in self._states:
+            self._states[key] = State.objects.filter(name__iexact=name).first()
+        return self._states[key]
+
+    def tags(self) -> list[Tag]:
+        if self._tags is None:
+            self._tags = list(Tag.objects.all())
+        return self._tags
+
+    def delegation_rules(self, project: Project) -> list[tuple[str, int]]:
+        """Return (path glob, user id) of the project's rules, in the order tried."""
+        if project.pk not in self._rules:
+            self._rules[project.pk] = list(
+                DelegationRule.objects.filter(project=project)
+                .order_by("-priority", "path")
+                .values_list("path", "user_id")
+            )
+        return self._rules[project.pk]
+
+    def person(self, email: str, name: str | None) -> Person:
+        """Return the person for a sender, as ``person_get_or_create`` does.
+
+        Remembers people once the transaction that read or wrote them has
+        committed, so a rolled-back mail never leaves a stale entry.
+        """
+        known = self._people.get(email)
+        if known is None:
+            person = person_get_or_create(email=email, name=name)
+        else:
+            person = Person(pk=known[0], email=email, name=known[1])
+            if name and name != person.name:
+                person.name = name
+                person.save(update_fields=["name"])
+        remembered = (person.pk, person.name)
+        transaction.on_commit(lambda: self._people.__setitem__(email, remembered))
+        return person

@@ -1,0 +1,267 @@
+"""Mail bodies: text parts, the diff/prose split, pull requests, file names."""
+
+import codecs
+import logging
+import re
+from email.message import Message
+
+logger = logging.getLogger(__name__)
+
+_FALLBACK_CHARSETS = ("utf-8", "windows-1252", "iso-8859-1")
+_DIFF_SUBTYPES = ("x-patch", "x-diff")
+
+# git's extended header lines (git-diff(1), "generating patches with -p").
+_EXTENDED_HEADER = (
+    "old mode ",
+    "new mode ",
+    "deleted file mode ",
+    "new file mode ",
+    "copy from ",
+    "copy to ",
+    "rename from ",
+    "rename to ",
+    "similarity index ",
+    "dissimilarity index ",
+    "index ",
+)
+_HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
+_NO_NEWLINE = "\\ No newline at end of file"
+# A signature ("-- ") or a list footer (a line of underscores) ends the text.
+_SIGNATURE = re.compile(r"^(-- |_+)\n.*", re.S | re.M)
+_PULL_REQUEST = re.compile(
+    r"^The following changes since commit.*"
+    r"^are available in the git repository at:\s*\n"
+    r"^\s*([\w+-]+(?:://|@)[\w/.@:~-]+[\s\\]*[\w/._-]*)\s*$",
+    re.S | re.M | re.I,
+)
+_FILENAME = re.compile(r"^(---|\+\+\+) (\S+)")
+# "Depends-on: <msgid>" or "Depends-on: <URL of a series or patch page>".
+_DEPENDS_ON = re.compile(
+    r"^Depends-on: (<[^>\n]+>|https?://[\w\-./=&@:%?_+()]+)$", re.M | re.I
+)
+
+
+def _decode(payload: bytes, charset: str | None) -> str | None:
+    if charset is not None:
+        try:
+            codecs.lookup(charset)
+        except (LookupError, ValueError, TypeError):
+            charset = None
+    for candidate in (charset,) if charset else _FALLBACK_CHARSETS:
+        try:
+            return payload.decode(candidate)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
+
+
+def text_parts(msg: Message) -> list[tuple[str, str]]:
+    """Return (text, subtype) of every decodable ``text/*`` part, in order.
+
+    A part whose declared charset is known but does not decode it is dropped
+    (upstream does the same); unknown or missing charsets fall back to UTF-8,
+    then windows-1252, then ISO-8859-1.
+    """
+    parts = []
+    for part in msg.walk():
+        if part.get_content_maintype() != "text":
+            continue
+        payload = part.get_payload(decode=True)
+        if payload is None:
+            continue
+        if isinstance(payload, bytes):
+            try:
+                charset = part.get_content_charset()
+            except (LookupError, ValueError, TypeError, UnicodeError):
+                charset = None
+            text = _decode(payload, charset)
+            if text is None:
+                logger.info("dropping a text part that does not decode as %s", charset)
+                continue
+        else:
+            text = payload
+        parts.append((text, part.get_content_subtype()))
+    return parts
+
+
+def _count(digits: str | None) -> int:
+    # Absurdly long counts (a broken or hostile mail) just never run out.
+    if not digits:
+        return 1
+    return int(digits) if len(digits) <= 18 else 10**18
+
+
+def split_diff(text: str) -> tuple[str | None, str | None]:
+    """Split one text into (diff, prose); either may be None.
+
+    A line-by-line state machine: lines that may open a diff are held back
+    until a structure confirms them (then they join the diff) or rejects them
+    (then they return to the prose). Hunk line counts decide where a hunk
+    ends, so blank context lines do not end it early. Reproduces upstream's
+    quirks, including the one after binary hunks (see the ingest spec, 7.4).
+    """
+    diff: list[str] = []
+    prose: list[str] = []
+    held: list[str] = []
+    state = 0
+    hunks = 0
+    old = new = 0
+    for piece in text.split("\n"):
+        line = piece + "\n"
+        if state == 0:
+            if line.startswith(("diff ", "Index: ")):
+                held.append(line)
+                state = 1
+            elif line.startswith("--- "):
+                held.append(line)
+                state = 2
+            else:
+                prose.append(line)
+        elif state == 1:
+            held.append(line)
+            if line.startswith("--- "):
+                state = 2
+            if line.startswith(_EXTENDED_HEADER):
+                state = 6
+        elif state == 2:
+            if line.startswith("+++ "):
+                held.append(line)
+                state = 3
+            elif hunks:
+                held.append(line)
+                state = 1
+            else:
+                prose.extend(held)
+                prose.append(line)
+                held = []
+                state = 0
+        elif state == 3:
+            match = _HUNK.match(line)
+            if match:
+                old = _count(match.group(1))
+                new = _count(match.group(2))
+                diff.extend(held)
+                diff.append(line)
+                held = []
+                state = 4
+            elif line.startswith("--- "):
+                diff.extend(held)
+                diff.append(line)
+                held = []
+                state = 2
+            elif hunks and line.startswith(_NO_NEWLINE):
+                diff.append(line)
+            elif hunks:
+                held.append(line)
+                state = 1
+            else:
+                prose.extend(held)
+                prose.append(line)
+                held = []
+                state = 0
+        elif state in (4, 5):
+            if line.startswith("-"):
+                old -= 1
+            elif line.startswith("+"):
+                new -= 1
+            elif not line.startswith(_NO_NEWLINE):
+                old -= 1
+                new -= 1
+            diff.append(line)
+            if old <= 0 and new <= 0:
+                hunks += 1
+                state = 3
+            else:
+                state = 5
+        elif state == 6:
+            if line.startswith(_EXTENDED_HEADER):
+                diff.extend(held)
+                diff.append(line)
+                held = []
+            elif line.startswith("--- "):
+                diff.extend(held)
+                diff.append(line)
+                held = []
+                state = 2
+            elif line.startswith("GIT binary patch"):
+                diff.extend(held)
+                diff.append(line)
+                held = []
+                state = 7
+            else:
+                held.append(line)
+                state = 1
+        elif line.startswith("diff"):  # state 7: inside a binary patch
+            # Upstream drops back to prose here, so the next file's extended
+            # header lines land in the content (a bug kept for compatibility).
+            held.append(line)
+            state = 0
+        else:
+            diff.extend(held)
+            diff.append(line)
+            held = []
+    prose.extend(held)
+    return ("".join(diff) or None), ("".join(prose) or None)
+
+
+def clean_content(text: str) -> str:
+    """Cut the signature or list footer and everything after it; trim; drop NULs."""
+    return _SIGNATURE.sub("", text).strip().replace("\x00", "")
+
+
+def patch_content(parts: list[tuple[str, str]]) -> tuple[str | None, str]:
+    """Return (diff, content) of a mail that is not a reply.
+
+    A ``text/x-patch`` or ``text/x-diff`` part is the diff as is; otherwise the
+    first ``text/plain`` part that holds one is split. Prose of the plain
+    parts becomes the content.
+    """
+    diff: str | None = None
+    comment = ""
+    for text, subtype in parts:
+        if subtype in _DIFF_SUBTYPES:
+            diff = text
+        elif subtype == "plain":
+            prose: str | None = text
+            if not diff:
+                diff, prose = split_diff(text)
+            if prose is not None:
+                comment += prose.strip() + "\n"
+    if diff is not None:
+        diff = diff.replace("\x00", "") or None
+    return diff, clean_content(comment)
+
+
+def comment_content(parts: list[tuple[str, str]]) -> str:
+    """Return the content of a reply: every non-empty plain part, cleaned."""
+    comment = "".join(
+        text.strip() + "\n" for text, subtype in parts if text and subtype == "plain"
+    )
+    return clean_content(comment)
+
+
+def pull_request_url(content: str) -> str | None:
+    """Return the repository and branch of a ``git request-pull`` mail."""
+    match = _PULL_REQUEST.search(content)
+    if match is None:
+        return None
+    return re.sub(r"\s+", " ", match.group(1)).strip()
+
+
+def changed_files(diff: str) -> list[str]:
+    """Return the sorted paths a diff touches, without their first component."""
+    names = set()
+    for line in diff.replace("\r", "").strip().split("\n"):
+        match = _FILENAME.match(line)
+        if not match:
+            continue
+        name = match.group(2)
+        if name.startswith("/dev/null"):
+            continue
+        names.add(name.partition("/")[2])
+    return sorted(names)
+
+
+def depends_on(content: str) -> tuple[str, ...]:
+    """Return the values of ``Depends-on:`` lines (message ids or URLs), in order."""
+    return tuple(_DEPENDS_ON.findall(content))

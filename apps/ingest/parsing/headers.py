@@ -1,0 +1,238 @@
+"""Header decoding and the values taken from headers.
+
+Upstream Patchwork reads every header through Python's ``email.header``
+functions (decode, rebuild, re-encode). Their exact output (replacement
+characters for raw 8-bit bytes, RFC 2047 re-encoding and folding of the stored
+header block) is visible in the API, so this module uses the same functions
+rather than a hand-written decoder.
+"""
+
+import calendar
+import datetime as dt
+import re
+from email.errors import HeaderParseError
+from email.header import Header, decode_header, make_header
+from email.message import Message
+from email.utils import parsedate_tz
+from functools import lru_cache
+
+_WHITESPACE = re.compile(r"\s+")
+# Printable ASCII, possibly folded (continuation lines start with a blank).
+_PLAIN = re.compile(r"[\t\x20-\x7e]*(?:\n[\t ][\t\x20-\x7e]*)*\Z")
+# Lines this long or shorter are never refolded when re-encoding.
+_FOLD_AT = 76
+_ANGLE_ID = re.compile(r"<[^>]*>")
+# List-Id and friends: the text inside the last <...>, or a bare token.
+_LIST_ID_BRACKETED = re.compile(r".*<([^>]+)>.*", re.S)
+_LIST_ID_BARE = re.compile(r"^(\S+)$", re.S)
+
+MAX_MSGID = 255
+
+# Headers naming the list, tried in this order (first occurrence of each).
+LIST_ID_HEADERS = ("List-Id", "X-Mailing-List", "X-List")
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def normalise_space(value: str) -> str:
+    """Collapse every whitespace run to one space and trim."""
+    return _WHITESPACE.sub(" ", value).strip()
+
+
+def _is_plain(value: str | Header) -> bool:
+    """Tell whether the library would hand ``value`` back unchanged.
+
+    True for printable ASCII, possibly folded, without encoded words and not
+    blank: decoding and rebuilding such a value is the identity (checked by
+    property tests against the library), so the costly round trip can be
+    skipped. Everything else takes the library's path.
+    """
+    return (
+        isinstance(value, str)
+        and "=?" not in value
+        and _PLAIN.match(value) is not None
+        and not value.isspace()
+        and value != ""
+    )
+
+
+def sanitise_header(
+    value: str | Header, header_name: str | None = None
+) -> Header | None:
+    """Decode a raw header value and rebuild it as an ``email.header.Header``.
+
+    Encoded words whose charset is unknown or whose bytes do not decode are
+    relabelled ``unknown-8bit``. Returns None for a value that cannot be
+    decoded or re-encoded at all.
+    """
+    built = _sanitise(value, header_name)
+    return None if built is None else built[0]
+
+
+def _sanitise(
+    value: str | Header, header_name: str | None
+) -> tuple[Header, str] | None:
+    """``sanitise_header`` that also returns the encoded value it checked."""
+    try:
+        chunks = decode_header(value)
+    except (HeaderParseError, ValueError, TypeError, LookupError):
+        return None
+    try:
+        header = make_header(chunks, header_name=header_name, continuation_ws="\t")
+    except (UnicodeDecodeError, LookupError, ValueError):
+        try:
+            header = make_header(
+                [(part, "unknown-8bit") for part, _ in chunks],
+                header_name=header_name,
+                continuation_ws="\t",
+            )
+        except (UnicodeError, LookupError, ValueError, TypeError):
+            return None
+    try:
+        encoded = header.encode()
+    except (HeaderParseError, IndexError, UnicodeError, ValueError, LookupError):
+        # IndexError: the library fails on some whitespace-only values.
+        return None
+    return header, encoded
+
+
+@lru_cache(maxsize=4096)
+def _encoded_str(name: str, value: str) -> str | None:
+    # Mails of one list repeat many header values (To, List-*, X-Mailer,
+    # regular senders): remember recent answers.
+    built = _sanitise(value, name)
+    return None if built is None else built[1]
+
+
+def encoded_header(name: str, value: str | Header) -> str | None:
+    """Return a header value re-encoded for transport, as upstream stores it.
+
+    None when the value cannot be sanitised (the header is then left out).
+    """
+    if _is_plain(value):
+        lines = value.split("\n")
+        # Short lines without trailing blanks come back exactly as they are.
+        if len(name) + 2 + len(lines[0]) <= _FOLD_AT and all(
+            len(line) <= _FOLD_AT and line.strip() and line == line.rstrip()
+            for line in lines
+        ):
+            return value
+    if isinstance(value, str):
+        return _encoded_str(name, value)
+    built = _sanitise(value, name)
+    return None if built is None else built[1]
+
+
+def clean_header(value: str | Header | None) -> str | None:
+    """Return a header value as one line of text (None when unusable)."""
+    if value is None:
+        return None
+    if _is_plain(value):
+        return normalise_space(value)
+    header = sanitise_header(value)
+    if header is None:
+        return None
+    try:
+        text = str(header)
+    except (UnicodeError, LookupError, ValueError):
+        return None
+    return normalise_space(text.replace("\x00", ""))
+
+
+def first_clean(msg: Message, name: str) -> str | None:
+    """Clean the first occurrence of header ``name`` (None when absent)."""
+    return clean_header(msg.get(name))
+
+
+def all_clean(msg: Message, name: str) -> list[str]:
+    """Clean every occurrence of header ``name``, dropping unusable ones."""
+    values = []
+    for raw in msg.get_all(name) or ():
+        value = clean_header(raw)
+        if value is not None:
+            values.append(value)
+    return values
+
+
+def message_id(msg: Message) -> str | None:
+    """Return the mail's Message-Id (first ``<...>`` or the whole value).
+
+    None when the header is empty or undecodable.
+    """
+    value = first_clean(msg, "Message-Id")
+    if not value:
+        return None
+    match = _ANGLE_ID.search(value)
+    if match:
+        value = match.group(0)
+    return value[:MAX_MSGID]
+
+
+def references(msg: Message) -> tuple[str, ...]:
+    """Return the ids this mail replies to, nearest ancestor first, no repeats.
+
+    In-Reply-To values come first (their first ``<...>``, or the whole value),
+    then the ``<...>`` ids of every References header, newest first.
+    """
+    refs: list[str] = []
+    for value in all_clean(msg, "In-Reply-To"):
+        if not value:
+            continue
+        match = _ANGLE_ID.search(value)
+        ref = match.group(0) if match else value
+        if ref not in refs:
+            refs.append(ref)
+    for value in all_clean(msg, "References"):
+        for ref in reversed(_ANGLE_ID.findall(value)):
+            if ref not in refs:
+                refs.append(ref)
+    return tuple(refs)
+
+
+def mail_date(msg: Message, received_at: dt.datetime) -> dt.datetime:
+    """Return the Date header as an aware UTC time, whole seconds.
+
+    A missing, unparsable or out-of-range date gives ``received_at``. A date
+    without a usable zone counts as UTC.
+    """
+    value = first_clean(msg, "Date")
+    if not value:
+        return received_at
+    try:
+        parsed = parsedate_tz(value)
+        if not parsed:
+            return received_at
+        offset = parsed[9] or 0
+        seconds = calendar.timegm((*parsed[:6], 0, 0, 0)) - offset
+        return _EPOCH + dt.timedelta(seconds=seconds)
+    except (OverflowError, ValueError, OSError, TypeError, IndexError):
+        return received_at
+
+
+def header_block(msg: Message) -> str:
+    """Return every header as ``Name: value`` lines, as upstream stores them.
+
+    Values are re-encoded for transport (folding kept, non-ASCII text as RFC
+    2047 words); headers that cannot be sanitised are left out.
+    """
+    lines = []
+    for name, value in msg.items():
+        encoded = encoded_header(name, value)
+        if encoded is not None:
+            lines.append(f"{name}: {encoded}")
+    return "\n".join(lines).replace("\x00", "")
+
+
+def list_ids(msg: Message) -> tuple[str, ...]:
+    """Return the list ids the mail names, in the order they are tried."""
+    ids = []
+    for name in LIST_ID_HEADERS:
+        if name not in msg:
+            continue
+        value = first_clean(msg, name)
+        if not value:
+            continue
+        match = _LIST_ID_BRACKETED.match(value) or _LIST_ID_BARE.match(value)
+        if match:
+            ids.append(match.group(1))
+    return tuple(ids)

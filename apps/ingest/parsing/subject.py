@@ -1,0 +1,108 @@
+"""Subject lines: name, prefixes, series marker (x/n), version, reply flag."""
+
+import re
+from collections.abc import Iterable
+
+from apps.ingest.parsing.headers import normalise_space
+from apps.ingest.parsing.message import SubjectInfo
+
+MAX_NAME = 255
+# Series numbers and versions are stored as 32-bit integers. Upstream fails
+# (and loses the mail) on larger ones; we treat them as absent.
+MAX_NUMBER = 2**31 - 1
+
+# One leading Re:/Fw:/Fwd: (only one is removed; "RE: Fwd: x" keeps "Fwd: x").
+_RE_FWD = re.compile(r"^(re|fwd?)[:\s]\s*", re.I)
+_REPLY = re.compile(r"^re[:\s]", re.I)
+_BRACKET = re.compile(r"^\[([^\]]*)\]\s*(.*)$")
+# Mercurial's "[PATCH 3 of 5]": keep "3 of 5" as one token.
+_HG_MARKER = re.compile(r"^PATCH (\d+ of \d+)(.*)$")
+_TOKEN_SEPARATORS = re.compile(r"[,\s]+")
+# Anything (shortest) before the numbers allows "PATCH1/8" and "v2PATCH1/4".
+_MARKER = re.compile(r".*?([0-9]+)(?:/| of )([0-9]+)$")
+_VERSION_TOKEN = re.compile(r"^[vV](\d+)$")
+_VERSION_IN_NAME = re.compile(r"\([vV](\d+)\)")
+
+
+def is_reply(subject: str | None) -> bool:
+    """Tell whether a cleaned Subject marks a reply (``Re:``, not ``Fwd:``)."""
+    return bool(subject) and _REPLY.match(subject) is not None
+
+
+def split_prefix(prefix: str) -> list[str]:
+    """Split the text of one ``[...]`` group into tokens."""
+    tokens = []
+    match = _HG_MARKER.match(prefix)
+    if match is not None:
+        marker, prefix = match.groups()
+        tokens.extend(["PATCH", marker])
+    tokens.extend(token for token in _TOKEN_SEPARATORS.split(prefix) if token)
+    return tokens
+
+
+def split_subject(subject: str, drop: Iterable[str] = ()) -> tuple[str, list[str]]:
+    """Return the patch name and prefix tokens of a cleaned Subject.
+
+    Leading ``[...]`` groups become prefixes; tokens equal (any case) to
+    ``patch`` or to one of ``drop`` (the project's link name) are discarded.
+    The name is the rest, preceded by the kept prefixes in brackets.
+    """
+    dropped = {token.lower() for token in drop} | {"patch"}
+    text = normalise_space(_RE_FWD.sub(" ", subject, count=1))
+    prefixes: list[str] = []
+    match = _BRACKET.match(text)
+    while match:
+        prefixes.extend(
+            t for t in split_prefix(match.group(1)) if t.lower() not in dropped
+        )
+        text = match.group(2)
+        match = _BRACKET.match(text)
+    text = normalise_space(text)
+    if prefixes:
+        text = "[{}] {}".format(",".join(prefixes), text)
+    return text, prefixes
+
+
+def series_marker(prefixes: Iterable[str]) -> tuple[int | None, int | None]:
+    """Return (x, n) from the first prefix ending in ``x/n`` or ``x of n``."""
+    for prefix in prefixes:
+        match = _MARKER.match(prefix)
+        if match:
+            number, total = _number(match.group(1)), _number(match.group(2))
+            if number is None or total is None:
+                return None, None
+            return number, total
+    return None, None
+
+
+def version(name: str, prefixes: Iterable[str]) -> int:
+    """Return the version: a ``vN`` prefix, else ``(vN)`` in the name, else 1."""
+    for prefix in prefixes:
+        match = _VERSION_TOKEN.match(prefix)
+        if match:
+            return _number(match.group(1)) or 1
+    match = _VERSION_IN_NAME.search(name)
+    if match:
+        return _number(match.group(1)) or 1
+    return 1
+
+
+def _number(digits: str) -> int | None:
+    """Return the value of a run of digits, or None when it is too large to store."""
+    if len(digits) > 10:
+        return None
+    value = int(digits)
+    return value if value <= MAX_NUMBER else None
+
+
+def subject_info(subject: str, linkname: str | None = None) -> SubjectInfo:
+    """Parse a cleaned Subject for a project with link name ``linkname``."""
+    name, prefixes = split_subject(subject, [linkname] if linkname else [])
+    number, total = series_marker(prefixes)
+    return SubjectInfo(
+        name=name[:MAX_NAME],
+        prefixes=tuple(prefixes),
+        number=number,
+        total=total,
+        version=version(name, prefixes),
+    )

@@ -1,0 +1,421 @@
+"""Store one mail: resolve what the parser found, then write it in one transaction.
+
+``ingest_message`` reads as the list of steps upstream Patchwork takes (see
+the ingest spec, section 2): ignore hint, project, Message-Id and Subject,
+body, then classify and store a patch, a cover letter or a comment. Every
+write of one mail happens in one transaction, after taking the project's
+ingest lock (``apps.ingest.locking``).
+"""
+
+import datetime as dt
+import enum
+import logging
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from apps.ingest import parsing
+from apps.ingest.context import IngestContext
+from apps.ingest.dependencies import resolve_dependencies
+from apps.ingest.exceptions import TemporaryFailure, Unparseable
+from apps.ingest.locking import lock_project
+from apps.ingest.parsing import Kind, MalformedMail, ParsedMail, SubjectInfo
+from apps.ingest.parsing.content import changed_files
+from apps.ingest.parsing.hashing import hash_diff
+from apps.patches.models import (
+    Cover,
+    CoverComment,
+    Patch,
+    PatchComment,
+    Series,
+    State,
+    Tag,
+)
+from apps.patches.services.series import (
+    series_add_dependencies,
+    series_attach_cover,
+    series_for_cover,
+    series_patch_added,
+    series_slot_for_patch,
+)
+from apps.patches.services.submissions import (
+    cover_comment_create,
+    cover_create,
+    patch_comment_create,
+    patch_create,
+)
+from apps.people.models import Person, User
+from apps.projects.models import Project
+
+logger = logging.getLogger(__name__)
+
+MAX_MSGID = 255
+MAX_PULL_URL = 255
+
+
+class Outcome(enum.Enum):
+    PATCH = "patch"
+    COVER = "cover"
+    PATCH_COMMENT = "patch comment"
+    COVER_COMMENT = "cover comment"
+    DUPLICATE = "duplicate"
+    DROPPED = "dropped"
+
+    @property
+    def stored(self) -> bool:
+        return self not in (Outcome.DUPLICATE, Outcome.DROPPED)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What became of one mail.
+
+    ``obj`` is the stored row (or None); ``reason`` says why a mail was
+    dropped (no project, ignore hint, nothing to store, unknown parent).
+    """
+
+    outcome: Outcome
+    msgid: str | None = None
+    obj: Model | None = None
+    reason: str = ""
+
+    def describe(self) -> str:
+        if self.outcome is Outcome.DROPPED:
+            return f"nothing stored: {self.reason}"
+        if self.outcome is Outcome.DUPLICATE:
+            return f"duplicate of an already stored mail {self.msgid}"
+        return f"stored {self.outcome.value} {self.msgid} (id {self.obj.pk})"
+
+
+def _dropped(reason: str, msgid: str | None = None) -> IngestResult:
+    return IngestResult(Outcome.DROPPED, msgid=msgid, reason=reason)
+
+
+def ingest_message(
+    raw: bytes,
+    *,
+    list_id: str | None = None,
+    context: IngestContext | None = None,
+    received_at: dt.datetime | None = None,
+) -> IngestResult:
+    """Parse one mail and store what it carries.
+
+    ``list_id`` (when not empty) names the project's list instead of the
+    mail's List-Id headers. ``context`` keeps lookups between mails of one
+    archive. Raises ``Unparseable`` for a mail that cannot be stored (missing
+    or invalid From, Subject or Message-Id) and ``TemporaryFailure`` when the
+    database is unreachable or the project lock is not granted in time;
+    other database errors propagate. Nothing is stored when it raises.
+    """
+    try:
+        parsed = parsing.parse_bytes(raw, received_at=received_at or timezone.now())
+    except MalformedMail as exc:
+        raise Unparseable(str(exc)) from exc
+    return ingest_parsed(parsed, list_id=list_id, context=context)
+
+
+def ingest_parsed(
+    parsed: ParsedMail,
+    *,
+    list_id: str | None = None,
+    context: IngestContext | None = None,
+) -> IngestResult:
+    """Store a parsed mail; see ``ingest_message``."""
+    try:
+        return _ingest(parsed, list_id=list_id, context=context or IngestContext())
+    except MalformedMail as exc:
+        raise Unparseable(str(exc)) from exc
+    except (OperationalError, InterfaceError) as exc:
+        # Connection refused or lost, lock or busy timeout: worth retrying.
+        raise TemporaryFailure(f"database unavailable: {exc}".strip()) from exc
+
+
+def _find_project(
+    parsed: ParsedMail, list_id: str | None, context: IngestContext
+) -> Project | None:
+    if list_id:
+        return context.project(list_id, parsed.subject)
+    for candidate in parsed.list_ids:
+        project = context.project(candidate, parsed.subject)
+        if project is not None:
+            return project
+    return None
+
+
+def _ingest(
+    parsed: ParsedMail, *, list_id: str | None, context: IngestContext
+) -> IngestResult:
+    if parsed.hints.ignore:
+        logger.info("Ignoring email due to 'ignore' hint")
+        return _dropped("X-Patchwork-Hint: ignore")
+    project = _find_project(parsed, list_id, context)
+    if project is None:
+        logger.error("Failed to find a project for email")
+        return _dropped("no project for this list")
+    if not parsed.msgid:
+        raise MalformedMail("Broken 'Message-Id' header")
+    info = parsing.subject_info(parsed, project.linkname)
+    kind = parsed.kind
+    if kind is Kind.NOTHING:
+        return _dropped("no diff and no text", parsed.msgid)
+    store = _Store(parsed=parsed, project=project, info=info, context=context)
+    with transaction.atomic():
+        lock_project(project.pk, session_timeout=context.session_lock_timeout)
+        if kind is Kind.PATCH:
+            return store.patch()
+        if kind is Kind.COVER:
+            result = store.cover()
+            if result is not None:
+                return result
+        return store.comment()
+
+
+@dataclass
+class _Store:
+    """The writes for one mail of a known project (inside the transaction)."""
+
+    parsed: ParsedMail
+    project: Project
+    info: SubjectInfo
+    context: IngestContext
+
+    @property
+    def msgid(self) -> str:
+        return self.parsed.msgid or ""
+
+    def _duplicate(self) -> IngestResult:
+        logger.warning("Duplicate mail for message ID %s", self.msgid)
+        return IngestResult(Outcome.DUPLICATE, msgid=self.msgid)
+
+    def _author(self) -> Person:
+        author = parsing.resolve_author(self.parsed, self.project.listemail)
+        return self.context.person(author.email, author.name)
+
+    def _tags(self) -> list[Tag]:
+        return self.context.tags() if self.project.use_tags else []
+
+    # --- patches -------------------------------------------------------------
+
+    def patch(self) -> IngestResult:
+        parsed = self.parsed
+        if Patch.objects.filter(project=self.project, msgid=self.msgid).exists():
+            return self._duplicate()
+        submitter = self._author()
+        slot = series_slot_for_patch(
+            project=self.project,
+            msgid=self.msgid,
+            name=self.info.name,
+            submitter=submitter,
+            date=parsed.date,
+            number=self.info.number,
+            total=self.info.total,
+            version=self.info.version,
+            references=parsed.references,
+        )
+        pull_url = parsed.pull_url
+        if pull_url is not None and len(pull_url) > MAX_PULL_URL:
+            # Upstream fails on the database limit and loses the mail; the
+            # full URL stays readable in the content.
+            logger.warning("Pull URL longer than %d characters, cut", MAX_PULL_URL)
+            pull_url = pull_url[:MAX_PULL_URL]
+        patch = patch_create(
+            project=self.project,
+            msgid=self.msgid,
+            name=self.info.name,
+            date=parsed.date,
+            headers=parsed.headers,
+            submitter=submitter,
+            content=parsed.content,
+            diff=parsed.diff,
+            diff_hash=hash_diff(parsed.diff) if parsed.diff else None,
+            pull_url=pull_url,
+            state=self._state(),
+            delegate=self._delegate(),
+            series=slot.series if slot.number else None,
+            number=slot.number,
+            tags=self._tags(),
+        )
+        series_patch_added(slot=slot, patch=patch)
+        self._add_dependencies(slot.series)
+        return IngestResult(Outcome.PATCH, msgid=self.msgid, obj=patch)
+
+    def _state(self) -> State:
+        wanted = self.parsed.hints.state
+        if wanted:
+            state = self.context.state_named(wanted)
+            if state is not None:
+                return state
+        return self.context.default_state()
+
+    def _delegate(self) -> User | None:
+        wanted = self.parsed.hints.delegate
+        if wanted:
+            users = list(User.objects.filter(email__iexact=wanted)[:2])
+            if len(users) == 1:
+                return users[0]
+            if users:
+                logger.warning("X-Patchwork-Delegate %s names several users", wanted)
+        if not self.parsed.diff:
+            return None
+        user_id = self._delegate_by_rules(changed_files(self.parsed.diff))
+        return User.objects.filter(pk=user_id).first() if user_id else None
+
+    def _delegate_by_rules(self, files: list[str]) -> int | None:
+        """Return the one user the delegation rules give every changed file, if any."""
+        if not files:
+            return None
+        rules = self.context.delegation_rules(self.project)
+        delegate = None
+        for name in files:
+            user_id = next(
+                (uid for glob, uid in rules if fnmatchcase(name, glob)), None
+            )
+            if user_id is None or (delegate is not None and user_id != delegate):
+                return None
+            delegate = user_id
+        return delegate
+
+    def _add_dependencies(self, series: Series | None) -> None:
+        if series is not None and self.parsed.depends_on:
+            series_add_dependencies(
+                series=series,
+                dependencies=resolve_dependencies(self.parsed.depends_on, self.project),
+            )
+
+    # --- cover letters -------------------------------------------------------
+
+    def cover(self) -> IngestResult | None:
+        """Store a cover letter; None when it is to be handled as a reply."""
+        if Cover.objects.filter(project=self.project, msgid=self.msgid).exists():
+            # Checked first: upstream's name test below would otherwise turn
+            # a re-delivered threaded cover into a comment (its bug B3).
+            return self._duplicate()
+        if (
+            self.parsed.references
+            and Cover.objects.filter(name=self.info.name).exists()
+        ):
+            # Upstream's rule: a threaded 0/n mail whose name a cover letter
+            # (of any project) already has is a reply, not a new cover.
+            return None
+        submitter = self._author()
+        series = series_for_cover(
+            project=self.project,
+            msgid=self.msgid,
+            date=self.parsed.date,
+            submitter=submitter,
+            version=self.info.version,
+            total=self.info.total or 0,
+        )
+        cover = cover_create(
+            project=self.project,
+            msgid=self.msgid,
+            name=self.info.name,
+            date=self.parsed.date,
+            headers=self.parsed.headers,
+            submitter=submitter,
+            content=self.parsed.content,
+        )
+        series_attach_cover(series=series, cover=cover)
+        self._add_dependencies(series)
+        return IngestResult(Outcome.COVER, msgid=self.msgid, obj=cover)
+
+    # --- comments ------------------------------------------------------------
+
+    def comment(self) -> IngestResult:
+        refs = list(dict.fromkeys(ref[:MAX_MSGID] for ref in self.parsed.references))
+        if not refs:
+            return _dropped("not a patch and not a reply", self.msgid)
+        # action required unless addressed; upstream ignores the header on
+        # cover comments (its bug B5), which we do not.
+        addressed = False if self.parsed.hints.action_required else None
+        patch = self._parent_patch(refs)
+        if patch is not None:
+            if PatchComment.objects.filter(patch=patch, msgid=self.msgid).exists():
+                return self._duplicate()
+            comment = patch_comment_create(
+                patch=patch,
+                msgid=self.msgid,
+                date=self.parsed.date,
+                headers=self.parsed.headers,
+                submitter=self._author(),
+                content=self.parsed.content,
+                addressed=addressed,
+                tags=self._tags(),
+            )
+            return IngestResult(Outcome.PATCH_COMMENT, msgid=self.msgid, obj=comment)
+        cover = self._parent_cover(refs)
+        if cover is None:
+            return _dropped("reply to a mail that is not stored", self.msgid)
+        if CoverComment.objects.filter(cover=cover, msgid=self.msgid).exists():
+            return self._duplicate()
+        comment = cover_comment_create(
+            cover=cover,
+            msgid=self.msgid,
+            date=self.parsed.date,
+            headers=self.parsed.headers,
+            submitter=self._author(),
+            content=self.parsed.content,
+            addressed=addressed,
+        )
+        return IngestResult(Outcome.COVER_COMMENT, msgid=self.msgid, obj=comment)
+
+    def _parent_patch(self, refs: list[str]) -> Patch | None:
+        """Return the patch the nearest known reference is, or is a comment on."""
+        return self._nearest_parent(
+            refs, Patch, PatchComment, "patch", ("id", "msgid", "project_id", "content")
+        )
+
+    def _parent_cover(self, refs: list[str]) -> Cover | None:
+        """Return the cover letter the nearest known reference is, or replies to."""
+        return self._nearest_parent(
+            refs, Cover, CoverComment, "cover", ("id", "msgid", "project_id")
+        )
+
+    def _nearest_parent(
+        self,
+        refs: list[str],
+        parent_model: type[Patch] | type[Cover],
+        comment_model: type[PatchComment] | type[CoverComment],
+        parent_field: str,
+        fields: tuple[str, ...],
+    ) -> Patch | Cover | None:
+        """Walk ``refs`` nearest first: a parent with that id, or a comment on one.
+
+        Every lookup goes through a Message-Id or primary key index, so the
+        cost does not grow with the database. A direct reply (the common
+        case) takes one query.
+        """
+        parents = {
+            p.msgid: p
+            for p in parent_model.objects.filter(
+                project=self.project, msgid__in=refs
+            ).only(*fields)
+        }
+        if refs[0] in parents:
+            return parents[refs[0]]
+        # Comments by Message-Id, oldest first: when an id repeats, the latest
+        # comment on a parent of this project wins, as upstream.
+        rows = list(
+            comment_model.objects.filter(msgid__in=refs)
+            .order_by("date", "id")
+            .values_list("msgid", f"{parent_field}_id")
+        )
+        by_id = {p.pk: p for p in parents.values()}
+        wanted = {parent_id for _, parent_id in rows} - set(by_id)
+        if wanted:
+            by_id.update(
+                (p.pk, p)
+                for p in parent_model.objects.filter(
+                    project=self.project, pk__in=wanted
+                ).only(*fields)
+            )
+        via_comment = {msgid: by_id[pid] for msgid, pid in rows if pid in by_id}
+        for ref in refs:
+            if ref in parents:
+                return parents[ref]
+            if ref in via_comment:
+                return via_comment[ref]
+        return None

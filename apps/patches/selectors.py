@@ -1,0 +1,151 @@
+"""Named reads of patches, covers, series and comments.
+
+Each selector fixes the joins and prefetches one use case needs, so a page
+or endpoint runs a fixed number of queries whatever its length (the query
+count tests pin these). Bodies (``diff``, ``content``, ``headers``) are left
+unloaded wherever they are not shown.
+"""
+
+from django.db.models import Prefetch, QuerySet
+
+from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series
+
+_COVER_BODIES = ("content", "headers")
+
+
+# What an embedded patch shows (and what its links and archive URL read),
+# plus the keys that attach it to its series or relation.
+_EMBEDDED_PATCH_FIELDS = (
+    "id",
+    "msgid",
+    "name",
+    "date",
+    "series",
+    "related",
+    "project__linkname",
+    "project__list_archive_url_format",
+)
+
+
+def embedded_patches() -> QuerySet[Patch]:
+    """Patches as other objects embed them: only what they show, by date."""
+    return (
+        Patch.objects.select_related("project")
+        .only(*_EMBEDDED_PATCH_FIELDS)
+        .order_by("date", "id")
+    )
+
+
+def _relation_members() -> Prefetch:
+    return Prefetch("related__patches", queryset=embedded_patches())
+
+
+def patch_list() -> QuerySet[Patch]:
+    """Return patches as the patch list shows them (no bodies), by id."""
+    return (
+        Patch.objects.with_list_related()
+        .select_related("series__project", "related")
+        .with_check_state()
+        .prefetch_related(_relation_members())
+        .order_by("id")
+    )
+
+
+def patch_detail_queryset() -> QuerySet[Patch]:
+    """Return patches ready to be shown one at a time, bodies included."""
+    return (
+        Patch.objects.select_related(
+            "project",
+            "state",
+            "submitter",
+            "delegate",
+            "series",
+            "series__project",
+            "related",
+        )
+        .with_check_state()
+        .prefetch_related(_relation_members())
+    )
+
+
+def _cover_base() -> QuerySet[Cover]:
+    return Cover.objects.select_related(
+        "project", "submitter", "series", "series__project"
+    )
+
+
+def cover_list() -> QuerySet[Cover]:
+    """Return cover letters as the cover list shows them (no bodies), by id."""
+    return _cover_base().defer(*_COVER_BODIES).order_by("id")
+
+
+def cover_detail_queryset() -> QuerySet[Cover]:
+    return _cover_base()
+
+
+def _series_base() -> QuerySet[Series]:
+    return (
+        Series.objects.select_related(
+            "project", "submitter", "cover_letter", "cover_letter__project"
+        )
+        .defer(*(f"cover_letter__{name}" for name in _COVER_BODIES))
+        .with_received_counts()
+        .prefetch_related(
+            Prefetch("patches", queryset=embedded_patches()),
+            Prefetch("dependencies", queryset=Series.objects.only("id").order_by("id")),
+            Prefetch("dependents", queryset=Series.objects.only("id").order_by("id")),
+        )
+    )
+
+
+def series_list() -> QuerySet[Series]:
+    """Return series with their cover letter, patches (by date) and counts."""
+    return _series_base().order_by("id")
+
+
+def series_detail_queryset() -> QuerySet[Series]:
+    return _series_base()
+
+
+def patch_comment_list(*, patch_id: int) -> QuerySet[PatchComment]:
+    """Return the comments on one patch, bodies included (the list shows them)."""
+    return (
+        PatchComment.objects.filter(patch_id=patch_id)
+        .select_related("submitter", "patch__project")
+        .defer(*(f"patch__{name}" for name in ("diff", "content", "headers")))
+        .order_by("id")
+    )
+
+
+def cover_comment_list(*, cover_id: int) -> QuerySet[CoverComment]:
+    """Return the comments on one cover letter, bodies included."""
+    return (
+        CoverComment.objects.filter(cover_id=cover_id)
+        .select_related("submitter", "cover__project")
+        .defer(*(f"cover__{name}" for name in _COVER_BODIES))
+        .order_by("id")
+    )
+
+
+def patch_mbox_queryset() -> QuerySet[Patch]:
+    """Return patches with what ``mbox.patch_to_mail`` reads, in 2 queries."""
+    comments = PatchComment.objects.only("id", "patch_id", "content").order_by("id")
+    return Patch.objects.select_related(
+        "project", "submitter", "delegate"
+    ).prefetch_related(Prefetch("comments", queryset=comments))
+
+
+def cover_mbox_queryset() -> QuerySet[Cover]:
+    """Return covers with what ``mbox.cover_to_mail`` reads, in 2 queries."""
+    comments = CoverComment.objects.only("id", "cover_id", "content").order_by("id")
+    return Cover.objects.select_related("project", "submitter").prefetch_related(
+        Prefetch("comments", queryset=comments)
+    )
+
+
+def series_mbox_patches(*, series_id: int, below: int | None = None) -> QuerySet[Patch]:
+    """Return a series' patches by number (only those numbered below ``below``)."""
+    patches = patch_mbox_queryset().filter(series_id=series_id)
+    if below is not None:
+        patches = patches.filter(number__lt=below)
+    return patches.order_by("number", "id")

@@ -1,0 +1,85 @@
+"""Relations between patches (the same change sent for several branches ...).
+
+A relation is an unordered set of two or more patches; a patch is in at most
+one. Changing one needs maintainer rights on every project involved
+(``apps.patches.rules.can_change_relations``): the patch's, those of the
+patches currently related to it, and those of the patches named.
+"""
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from apps.events.services import record_patch_relation_changed
+from apps.patches.exceptions import RelationConflict, RelationForbidden
+from apps.patches.models import Patch, PatchRelation
+from apps.patches.rules import can_change_relations
+
+
+def _members(relation_id: int | None) -> list[Patch]:
+    if relation_id is None:
+        return []
+    return list(
+        Patch.objects.filter(related_id=relation_id).only(
+            "id", "project_id", "related_id"
+        )
+    )
+
+
+def _move(patches: Sequence[Patch], relation: PatchRelation | None, actor) -> None:
+    """Put ``patches`` into ``relation`` (None: out of any), recording events."""
+    for patch in patches:
+        previous_id = patch.related_id
+        new_id = relation.pk if relation is not None else None
+        if previous_id == new_id:
+            continue
+        previous = PatchRelation.objects.filter(pk=previous_id).first()
+        Patch.objects.filter(pk=patch.pk).update(related=relation)
+        patch.related = relation
+        record_patch_relation_changed(
+            patch=patch, previous=previous, current=relation, actor=actor
+        )
+
+
+@transaction.atomic
+def patch_set_related(*, patch: Patch, related: Sequence[Patch], actor) -> Patch:
+    """Change the relation of ``patch`` as the API's ``related`` field asks.
+
+    * ``related`` empty: take ``patch`` out of its relation; a relation left
+      with one patch is dissolved.
+    * otherwise additive: ``patch``, the patches named and the members of
+      the relation involved end up in one relation (created if needed).
+
+    Raises ``RelationForbidden`` unless ``actor`` maintains every project
+    involved, and ``RelationConflict`` when two different relations would
+    have to merge (a patch must be removed from one first). Records a
+    ``patch-relation-changed`` event for every patch whose relation changed.
+    """
+    current = _members(patch.related_id)
+    named = [other for other in related if other.pk != patch.pk]
+    involved = {p.project_id for p in (patch, *current, *named)}
+    if not can_change_relations(actor, involved):
+        raise RelationForbidden()
+
+    if not named:
+        if patch.related_id is None or related:
+            return patch
+        relation = patch.related
+        remaining = [member for member in current if member.pk != patch.pk]
+        _move([patch], None, actor)
+        if len(remaining) < 2:
+            _move(remaining, None, actor)
+            relation.delete()
+        return patch
+
+    relation_ids = {p.related_id for p in (*current, *named) if p.related_id}
+    if len(relation_ids) > 1 or (
+        patch.related_id is not None and relation_ids - {patch.related_id}
+    ):
+        raise RelationConflict()
+    if relation_ids:
+        relation = PatchRelation.objects.get(pk=relation_ids.pop())
+    else:
+        relation = PatchRelation.objects.create()
+    _move([patch, *named], relation, actor)
+    return patch

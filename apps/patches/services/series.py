@@ -1,0 +1,319 @@
+"""Series assembly: which series a patch or cover letter joins.
+
+Follows upstream Patchwork's rules (see the ingest spec, section 11), which
+decide the grouping clients see:
+
+* A numbered patch looks for its series first by reference (its own
+  Message-Id, then the ids it replies to, each recorded by whichever mail
+  created a series), then by markers (same sender, version and total, dated
+  within 20 minutes). It starts a new series when none is found or the
+  found one already holds its number.
+* An unnumbered patch always starts a series of its own.
+* A cover letter joins the series a patch recorded for its Message-Id, or
+  starts one.
+
+Callers serialise these writes per project (``apps.ingest.locking``); with
+that, upstream's retry loop reduces to its final decision, taken directly.
+"""
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from apps.events.services import (
+    record_patch_completed,
+    record_series_completed,
+    record_series_created,
+)
+from apps.patches.models import Cover, Patch, Series, SeriesReference
+from apps.people.models import Person
+from apps.projects.models import Project
+
+logger = logging.getLogger(__name__)
+
+# Mails of one series sent without threading are grouped when dated this
+# close to the series' first mail (upstream's SERIES_DELAY_INTERVAL).
+SERIES_WINDOW = dt.timedelta(minutes=20)
+MAX_MSGID = 255
+
+_LEADING_PREFIX = re.compile(r"^\[([^\]]*)\]\s*(.*)$")
+
+
+def series_by_reference(*, project: Project, msgids: Sequence[str]) -> Series | None:
+    """Return the series recorded for the first of ``msgids`` that has one.
+
+    Upstream means to reject a series of another version unless it started
+    close in time, but its check can never reject; the first hit wins
+    whatever its version or age, and so it does here (grouping must match).
+    """
+    wanted = list(dict.fromkeys(msgid[:MAX_MSGID] for msgid in msgids))
+    if not wanted:
+        return None
+    found = {
+        ref.msgid: ref.series
+        for ref in SeriesReference.objects.filter(
+            project=project, msgid__in=wanted
+        ).select_related("series")
+    }
+    return next((found[msgid] for msgid in wanted if msgid in found), None)
+
+
+def series_by_markers(
+    *, project: Project, submitter: Person, version: int, total: int, date: dt.datetime
+) -> list[Series]:
+    """Return the sender's series with this version and total near ``date``.
+
+    Newest first; "near" is within ``SERIES_WINDOW`` either way, inclusive.
+    """
+    return list(
+        Series.objects.filter(
+            project=project,
+            submitter=submitter,
+            version=version,
+            total=total,
+            date__range=(date - SERIES_WINDOW, date + SERIES_WINDOW),
+        ).order_by("-date", "-id")
+    )
+
+
+def _series_numbers(series: Series) -> dict[int, int]:
+    """Return {number: patch id} of the patches linked to ``series``."""
+    return {
+        number: patch_id
+        for patch_id, number in Patch.objects.filter(series=series).values_list(
+            "id", "number"
+        )
+    }
+
+
+def series_create(
+    *,
+    project: Project,
+    date: dt.datetime,
+    submitter: Person,
+    version: int,
+    total: int,
+    references: Iterable[str],
+) -> Series:
+    """Create a series, record series-created and claim ``references`` for it.
+
+    Each Message-Id in ``references`` that no series of the project claims
+    yet is recorded as belonging to the new one (existing claims stay).
+    """
+    series = Series.objects.create(
+        project=project, date=date, submitter=submitter, version=version, total=total
+    )
+    record_series_created(series=series)
+    _claim_references(series, references)
+    return series
+
+
+def _claim_references(series: Series, references: Iterable[str]) -> None:
+    """Record the Message-Ids no series of the project claims yet as ``series``'s."""
+    msgids = dict.fromkeys(msgid[:MAX_MSGID] for msgid in references)
+    SeriesReference.objects.bulk_create(
+        [
+            SeriesReference(project_id=series.project_id, series=series, msgid=m)
+            for m in msgids
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _pick_candidate(candidates: list[Series], number: int) -> Series | None:
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        return None
+    # Several series match the markers (the same series sent twice in a short
+    # time). Upstream retries, then takes the newest one still missing this
+    # number, or starts another series.
+    logger.warning(
+        "%d series match the markers of patch number %d; using the newest "
+        "one without it",
+        len(candidates),
+        number,
+    )
+    taken = set(
+        Patch.objects.filter(series__in=candidates, number=number).values_list(
+            "series_id", flat=True
+        )
+    )
+    return next((s for s in candidates if s.pk not in taken), None)
+
+
+@dataclass
+class PatchSlot:
+    """Where a new patch goes: found (or made) before the patch row is written.
+
+    ``number`` is None for a ``0/n`` patch, which stays out of its series.
+    ``numbers`` maps the numbers already in the series to their patch ids.
+    """
+
+    series: Series
+    number: int | None
+    numbers: dict[int, int]
+    created: bool
+
+
+def series_slot_for_patch(
+    *,
+    project: Project,
+    msgid: str,
+    name: str,
+    submitter: Person,
+    date: dt.datetime,
+    number: int | None,
+    total: int | None,
+    version: int,
+    references: Sequence[str],
+) -> PatchSlot:
+    """Find the series a new patch (number x of ``total``) joins, or make one.
+
+    ``references`` are the ids the patch's mail replies to, nearest first.
+    A new series claims them (and ``msgid``); its series-created event is
+    recorded by ``series_patch_added``, after the patch's own event, the
+    order upstream records them in. A ``0/n`` patch (a cover letter
+    carrying a diff) is left out of the series, though a new series may have
+    been made for it (upstream's behaviour, kept).
+    """
+    series = None
+    if total is None or number is None:
+        number = total = 1
+    else:
+        series = series_by_reference(project=project, msgids=[msgid, *references])
+        if series is None:
+            series = _pick_candidate(
+                series_by_markers(
+                    project=project,
+                    submitter=submitter,
+                    version=version,
+                    total=total,
+                    date=date,
+                ),
+                number,
+            )
+    numbers = _series_numbers(series) if series is not None else {}
+    if series is not None and number not in numbers:
+        return PatchSlot(series, number or None, numbers, created=False)
+    series = Series.objects.create(
+        project=project,
+        date=date,
+        submitter=submitter,
+        version=version,
+        total=total,
+        # Patch 1 names a series (with its prefixes, as upstream does).
+        name=name if number == 1 else None,
+    )
+    _claim_references(series, [*references, msgid])
+    return PatchSlot(series, number or None, {}, created=True)
+
+
+def series_patch_added(*, slot: PatchSlot, patch: Patch) -> None:
+    """Record what a patch just stored in ``slot`` completes.
+
+    series-created for a new series, patch-completed for the patch (and the
+    following ones) once numbers 1..x-1 are present, series-completed when
+    the series has all its patches.
+    """
+    series = slot.series
+    if slot.created:
+        record_series_created(series=series)
+    number = slot.number
+    if number is None:
+        return
+    if not series.name and number == 1:
+        series.name = patch.name
+        series.save(update_fields=["name"])
+    numbers = slot.numbers
+    if sum(1 for n in numbers if n < number) == number - 1:
+        record_patch_completed(patch=patch, series=series)
+        following = number + 1
+        while following in numbers:
+            record_patch_completed(
+                patch=Patch(pk=numbers[following], project_id=patch.project_id),
+                series=series,
+            )
+            following += 1
+    if len(numbers) + 1 >= series.total:
+        record_series_completed(series=series)
+
+
+def cover_series_name(cover_name: str) -> str:
+    """Return a cover letter's name without its leading ``[...]`` group."""
+    match = _LEADING_PREFIX.match(cover_name)
+    if match:
+        return match.group(2)
+    return cover_name.strip()
+
+
+def series_for_cover(
+    *,
+    project: Project,
+    msgid: str,
+    date: dt.datetime,
+    submitter: Person,
+    version: int,
+    total: int,
+) -> Series:
+    """Return the series a cover letter with ``msgid`` belongs to, creating it if new.
+
+    A cover letter uses no references or markers: only a series that one of
+    its patches recorded for the cover's own Message-Id.
+    """
+    series = series_by_reference(project=project, msgids=[msgid])
+    if series is None:
+        series = series_create(
+            project=project,
+            date=date,
+            submitter=submitter,
+            version=version,
+            total=total,
+            references=[msgid],
+        )
+    return series
+
+
+def series_attach_cover(*, series: Series, cover: Cover) -> bool:
+    """Make ``cover`` the series' cover letter unless it has one; return whether it did.
+
+    The series takes the cover's name when it has none, or when its name
+    came from its first patch; a name set otherwise (by a user) is kept.
+    """
+    if series.cover_letter_id is not None:
+        return False
+    series.cover_letter = cover
+    fields = ["cover_letter"]
+    first_patch_name = (
+        Patch.objects.filter(series=series, number=1)
+        .values_list("name", flat=True)
+        .first()
+        if series.name
+        else None
+    )
+    if not series.name or series.name == first_patch_name:
+        series.name = cover_series_name(cover.name)
+        fields.append("name")
+    series.save(update_fields=fields)
+    return True
+
+
+def series_add_dependencies(*, series: Series, dependencies: Iterable[Series]) -> None:
+    """Record that ``series`` depends on each of ``dependencies``, in order.
+
+    The series itself and series of other projects are skipped; adding an
+    existing dependency again changes nothing.
+    """
+    wanted = [
+        dep.pk
+        for dep in dependencies
+        if dep.pk != series.pk and dep.project_id == series.project_id
+    ]
+    if not wanted:
+        return
+    existing = set(series.dependencies.values_list("pk", flat=True))
+    for dep_id in dict.fromkeys(wanted):
+        if dep_id not in existing:
+            series.dependencies.add(dep_id)

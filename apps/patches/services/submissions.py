@@ -1,0 +1,160 @@
+"""Create the things mail brings: patches, cover letters and comments.
+
+Each function writes one row and records the event upstream records for it.
+Callers (mail ingest) run them inside their own transaction and have already
+checked for duplicates.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from apps.events.services import (
+    record_cover_comment_created,
+    record_cover_created,
+    record_patch_comment_created,
+    record_patch_created,
+)
+from apps.patches.models import (
+    Cover,
+    CoverComment,
+    Patch,
+    PatchComment,
+    Series,
+    State,
+    Tag,
+)
+from apps.patches.services.tags import (
+    patch_refresh_tags,
+    patch_tags_init,
+    tag_counts,
+)
+from apps.people.models import Person, User
+from apps.projects.models import Project
+
+
+def patch_create(
+    *,
+    project: Project,
+    msgid: str,
+    name: str,
+    date: dt.datetime,
+    headers: str,
+    submitter: Person,
+    content: str,
+    diff: str | None,
+    diff_hash: str | None,
+    pull_url: str | None,
+    state: State,
+    delegate: User | None = None,
+    series: Series | None = None,
+    number: int | None = None,
+    tags: Sequence[Tag] = (),
+) -> Patch:
+    """Store a new patch and record patch-created.
+
+    ``series`` and ``number`` place it (see
+    ``apps.patches.services.series.series_slot_for_patch``). ``tags`` are
+    the tag definitions to count in the content (pass none for a project
+    with tags turned off).
+    """
+    patch = Patch.objects.create(
+        project=project,
+        msgid=msgid,
+        name=name,
+        date=date,
+        headers=headers,
+        submitter=submitter,
+        content=content,
+        diff=diff,
+        hash=diff_hash,
+        pull_url=pull_url,
+        state=state,
+        delegate=delegate,
+        series=series,
+        number=number,
+    )
+    if tags:
+        patch_tags_init(patch_id=patch.pk, content=content, tags=tags)
+    record_patch_created(patch=patch)
+    return patch
+
+
+def cover_create(
+    *,
+    project: Project,
+    msgid: str,
+    name: str,
+    date: dt.datetime,
+    headers: str,
+    submitter: Person,
+    content: str,
+) -> Cover:
+    """Store a new cover letter and record cover-created."""
+    cover = Cover.objects.create(
+        project=project,
+        msgid=msgid,
+        name=name,
+        date=date,
+        headers=headers,
+        submitter=submitter,
+        content=content,
+    )
+    record_cover_created(cover=cover)
+    return cover
+
+
+def patch_comment_create(
+    *,
+    patch: Patch,
+    msgid: str,
+    date: dt.datetime,
+    headers: str,
+    submitter: Person,
+    content: str,
+    addressed: bool | None,
+    tags: Sequence[Tag] = (),
+) -> PatchComment:
+    """Store a reply to ``patch``, recount its tags, record patch-comment-created.
+
+    ``patch.content`` must be loaded (the tag count reads it); ``tags`` as
+    for ``patch_create``.
+    """
+    comment = PatchComment.objects.create(
+        patch=patch,
+        msgid=msgid,
+        date=date,
+        headers=headers,
+        submitter=submitter,
+        content=content,
+        addressed=addressed,
+    )
+    # A reply without tags cannot change the counts (tag definitions only
+    # change with a retag), so only replies that carry one trigger a recount.
+    if tags and tag_counts([content], tags):
+        patch_refresh_tags(patch_id=patch.pk, content=patch.content, tags=tags)
+    record_patch_comment_created(comment=comment)
+    return comment
+
+
+def cover_comment_create(
+    *,
+    cover: Cover,
+    msgid: str,
+    date: dt.datetime,
+    headers: str,
+    submitter: Person,
+    content: str,
+    addressed: bool | None,
+) -> CoverComment:
+    """Store a reply to ``cover`` and record cover-comment-created."""
+    comment = CoverComment.objects.create(
+        cover=cover,
+        msgid=msgid,
+        date=date,
+        headers=headers,
+        submitter=submitter,
+        content=content,
+        addressed=addressed,
+    )
+    record_cover_comment_created(comment=comment)
+    return comment

@@ -1,0 +1,163 @@
+"""Forms of the web pages: they parse and validate; services do the writing."""
+
+import re
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+
+from apps.people.models import User
+
+NO_CHANGE = "*"
+
+
+def _user_choices(users) -> list[tuple[str, str]]:
+    return [(str(user.pk), user.display_name) for user in users]
+
+
+class PatchUpdateForm(forms.Form):
+    """State, delegate and archive flag of one patch (patch page)."""
+
+    state = forms.TypedChoiceField(coerce=int)
+    delegate = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    archived = forms.BooleanField(required=False)
+
+    def __init__(self, *args, states, delegates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.states = {state.pk: state for state in states}
+        self.delegates = {user.pk: user for user in delegates}
+        self.fields["state"].choices = [(s.pk, s.name) for s in states]
+        self.fields["delegate"].choices = [("", "Nobody"), *_user_choices(delegates)]
+
+    def clean_state(self):
+        return self.states[self.cleaned_data["state"]]
+
+    def clean_delegate(self):
+        delegate_id = self.cleaned_data["delegate"]
+        return self.delegates[delegate_id] if delegate_id is not None else None
+
+
+class BulkUpdateForm(forms.Form):
+    """The list's state/delegate/archive controls; ``*`` means no change."""
+
+    state = forms.ChoiceField()
+    delegate = forms.ChoiceField(required=False)
+    archived = forms.ChoiceField(
+        choices=[(NO_CHANGE, "No change"), ("True", "Archive"), ("False", "Unarchive")],
+        required=False,
+    )
+
+    def __init__(self, *args, states, delegates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.states = {str(state.pk): state for state in states}
+        self.delegates = {str(user.pk): user for user in delegates}
+        self.fields["state"].choices = [(NO_CHANGE, "No change")] + [
+            (str(s.pk), s.name) for s in states
+        ]
+        self.fields["delegate"].choices = [
+            (NO_CHANGE, "No change"),
+            ("", "Nobody"),
+            *_user_choices(delegates),
+        ]
+        # An unbound form shows "No change" everywhere.
+        for name in ("state", "delegate", "archived"):
+            self.fields[name].initial = NO_CHANGE
+
+    def changes(self) -> dict:
+        """Return the keyword arguments for ``patch_update`` (only real changes)."""
+        data = self.cleaned_data
+        changes = {}
+        if data["state"] != NO_CHANGE:
+            changes["state"] = self.states[data["state"]]
+        if data.get("delegate", NO_CHANGE) != NO_CHANGE:
+            changes["delegate"] = self.delegates.get(data["delegate"])
+        if data.get("archived") in ("True", "False"):
+            changes["archived"] = data["archived"] == "True"
+        return changes
+
+    def clean(self):
+        data = super().clean()
+        # An absent delegate/archived field means "no change", as upstream.
+        if "delegate" not in self.data:
+            data["delegate"] = NO_CHANGE
+        if not self.data.get("archived"):
+            data["archived"] = NO_CHANGE
+        return data
+
+
+def validate_bundle_name(name: str) -> None:
+    if "/" in name:
+        raise ValidationError("Bundle names can't contain slashes")
+
+
+class BundleSettingsForm(forms.Form):
+    name = forms.CharField(max_length=50, validators=[validate_bundle_name])
+    public = forms.BooleanField(required=False)
+
+
+class ProfileForm(forms.Form):
+    items_per_page = forms.IntegerField(
+        label="Patches per page",
+        validators=[MinValueValidator(1)],
+        max_value=1000,
+    )
+    show_ids = forms.BooleanField(label="Show patch IDs", required=False)
+
+
+_USERNAME = re.compile(r"^\w+$", re.ASCII)
+
+
+class RegistrationForm(forms.Form):
+    first_name = forms.CharField(max_length=30, required=False)
+    last_name = forms.CharField(max_length=30, required=False)
+    username = forms.CharField(
+        max_length=30, help_text="Letters, digits and underscores only."
+    )
+    email = forms.EmailField(max_length=100, label="E-mail address")
+    password = forms.CharField(widget=forms.PasswordInput, strip=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if not _USERNAME.match(username):
+            raise ValidationError(
+                "Usernames may contain only letters, digits and underscores."
+            )
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(
+                "This username is already taken. Please choose another."
+            )
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        owner = (
+            User.objects.filter(email__iexact=email).first()
+            or User.objects.filter(persons__email__iexact=email).first()
+        )
+        if owner is not None:
+            raise ValidationError(
+                "This e-mail address is already in use by the account "
+                f"{owner.username}."
+            )
+        return email
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            candidate = User(
+                username=data.get("username", ""),
+                email=data.get("email", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+            try:
+                validate_password(password, candidate)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(max_length=200, label="E-mail address")

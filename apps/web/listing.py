@@ -1,0 +1,231 @@
+"""The patch list engine shared by the project list, bundle pages and todo lists.
+
+They differ only in their base queryset, forced filters and ordering; this
+module turns a request plus those choices into what the list template shows:
+filter summary, sort links, page navigator and the page's rows.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import F, QuerySet
+
+from apps.patches.models import Patch, State, Tag
+from apps.people.models import User
+from apps.web import selectors
+from apps.web.filters import PatchFilters
+
+# order parameter -> model field.
+ORDER_FIELDS = {
+    "date": "date",
+    "name": "name",
+    "state": "state__ordering",
+    "submitter": "submitter__name",
+    "delegate": "delegate__username",
+}
+# Bundle order: the order the owner gave the bundle (not a URL parameter).
+BUNDLE_ORDER = "bundle"
+
+
+@dataclass(frozen=True)
+class ListOrder:
+    key: str
+    descending: bool
+
+    @classmethod
+    def parse(cls, raw: str | None, *, default: "ListOrder") -> "ListOrder":
+        raw = (raw or "").strip()
+        descending = raw.startswith("-")
+        key = raw.removeprefix("-")
+        if key not in ORDER_FIELDS:
+            return default
+        return cls(key, descending)
+
+    @property
+    def param(self) -> str:
+        return ("-" if self.descending else "") + self.key
+
+    def order_by(self) -> list:
+        if self.key == BUNDLE_ORDER:
+            return ["bundle_order", "id"]
+        field = ORDER_FIELDS[self.key]
+        if self.key == "date":
+            # Plain DESC (dates are never null), so the list indexes serve
+            # the default order by scanning backwards.
+            return ["-date", "-id"] if self.descending else ["date", "id"]
+        primary = F(field).desc(nulls_last=True) if self.descending else F(field).asc()
+        # Date breaks ties, running against the primary direction (upstream).
+        tie = "date" if self.descending else "-date"
+        return [primary, tie, "id"]
+
+
+DATE_DESCENDING = ListOrder("date", True)
+IN_BUNDLE_ORDER = ListOrder(BUNDLE_ORDER, False)
+
+
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """Return the page numbers the navigator shows; None marks an ellipsis."""
+    if last <= 4:
+        shown = set(range(1, last + 1))
+    elif current < 4:
+        shown = {1, 2, 3, 4, last - 1, last}
+    elif current >= last - 2:
+        shown = {1, 2, *range(last - 3, last + 1)}
+    else:
+        shown = {1, 2, current - 1, current, current + 1, last - 1, last}
+    numbers: list[int | None] = []
+    previous = 0
+    for number in sorted(n for n in shown if 1 <= n <= last):
+        if number > previous + 1:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers
+
+
+def page_size_for(user) -> int:
+    if user.is_authenticated:
+        return max(1, user.items_per_page)
+    return max(1, settings.DEFAULT_ITEMS_PER_PAGE)
+
+
+def _page_param(raw: str | None, last: int) -> int:
+    try:
+        number = int(raw or "1")
+    except ValueError:
+        return 1
+    return min(max(number, 1), last)
+
+
+@dataclass
+class SortHeader:
+    key: str
+    title: str
+    # None: not a link (bundle order shown to its owner).
+    href: str | None
+    # "asc" / "desc" on the active column.
+    direction: str | None
+
+
+@dataclass
+class PageLink:
+    number: int | None
+    href: str
+    current: bool
+
+
+@dataclass
+class PatchList:
+    rows: list[Patch]
+    total: int
+    page_number: int
+    last_page: int
+    pages: list[PageLink]
+    previous_href: str | None
+    next_href: str | None
+    filters: PatchFilters
+    order: ListOrder
+    sort_headers: dict[str, SortHeader]
+    tags: list[Tag]
+    states: list[State]
+    # Query string of the current view (filters, order, page) for form actions.
+    query: str
+
+
+def build_patch_list(
+    request,
+    *,
+    patches: QuerySet[Patch],
+    states: list[State] | None = None,
+    default_filters: bool = True,
+    forced_delegate: User | None = None,
+    with_delegate: bool = True,
+    default_order: ListOrder = DATE_DESCENDING,
+    sortable: bool = True,
+) -> PatchList:
+    """Filter, order and paginate ``patches`` as the request asks."""
+    states = states if states is not None else selectors.state_list()
+    filters = PatchFilters(
+        request.GET,
+        states=states,
+        defaults=default_filters,
+        forced_delegate=forced_delegate,
+        with_delegate=with_delegate,
+    )
+    order = (
+        ListOrder.parse(request.GET.get("order"), default=default_order)
+        if sortable
+        else default_order
+    )
+    filtered = filters.apply(patches)
+    total = filtered.count()
+    size = page_size_for(request.user)
+    last = max(1, -(-total // size))
+    number = _page_param(request.GET.get("page"), last)
+    tags = selectors.tag_columns()
+    rows = selectors.patch_list_page(
+        filtered,
+        order_by=order.order_by(),
+        start=(number - 1) * size,
+        size=size,
+        tags=tags,
+    )
+
+    kept = filters.kept_params()
+    # Page links keep an explicitly chosen order (upstream drops it).
+    chosen = sortable and "order" in request.GET and order.key in ORDER_FIELDS
+    order_param = {"order": order.param} if chosen else {}
+
+    def page_href(page: int) -> str:
+        return "?" + urlencode({**kept, **order_param, "page": page})
+
+    pages = [
+        PageLink(n, page_href(n) if n else "", n == number)
+        for n in page_numbers(number, last)
+    ]
+    return PatchList(
+        rows=rows,
+        total=total,
+        page_number=number,
+        last_page=last,
+        pages=pages if last > 1 else [],
+        previous_href=page_href(number - 1) if number > 1 else None,
+        next_href=page_href(number + 1) if number < last else None,
+        filters=filters,
+        order=order,
+        sort_headers=_sort_headers(kept, order, sortable),
+        tags=tags,
+        states=states,
+        query=urlencode(
+            {**kept, **order_param, **({"page": number} if number > 1 else {})}
+        ),
+    )
+
+
+_SORTABLE = (
+    ("name", "Patch"),
+    ("date", "Date"),
+    ("submitter", "Submitter"),
+    ("delegate", "Delegate"),
+    ("state", "State"),
+)
+
+
+def _sort_headers(
+    kept: dict[str, str], order: ListOrder, sortable: bool
+) -> dict[str, SortHeader]:
+    headers = {}
+    for key, title in _SORTABLE:
+        if not sortable:
+            headers[key] = SortHeader(key, title, None, None)
+            continue
+        active = order.key == key
+        if active:
+            target = key if order.descending else f"-{key}"
+            direction = "desc" if order.descending else "asc"
+        else:
+            target, direction = key, None
+        href = "?" + urlencode({**kept, "order": target})
+        headers[key] = SortHeader(key, title, href, direction)
+    return headers

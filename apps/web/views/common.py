@@ -1,0 +1,23 @@
+"""Small helpers shared by the page views."""
+
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.shortcuts import get_object_or_404
+
+from apps.projects.models import Project
+
+
+def project_or_404(linkname: str) -> Project:
+    return get_object_or_404(Project, linkname=linkname)
+
+
+def site_base_url(request) -> str:
+    """Return ``scheme://host`` for links that leave the browser (mail, pwclientrc).
+
+    The host is the Sites framework's domain when that app is installed,
+    else the request's host (validated against ``ALLOWED_HOSTS``), as
+    Django's own password-reset mails do. ``FORCE_HTTPS_LINKS`` forces https.
+    """
+    secure = settings.FORCE_HTTPS_LINKS or request.is_secure()
+    scheme = "https" if secure else "http"
+    return f"{scheme}://{get_current_site(request).domain}"

@@ -1,0 +1,376 @@
+r"""REST API benchmark: latency of the main requests and patch-list throughput.
+
+For each archive size it:
+
+1. generates a synthetic mailing-list archive with ``gen-corpus.py``;
+2. loads it into a fresh PostgreSQL database with ``manage.py parsearchive``;
+3. serves the site with gunicorn (4 sync workers, persistent DB connections);
+4. measures p50/p95 latency of the requests below, one client, keep-alive;
+5. measures patch-list requests/second at concurrency 1, 8 and 32 (client
+   processes, keep-alive connections).
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/api/run.py --messages 10000 50000 \\
+        --database postgres://postgres@127.0.0.1:5432/patchserver_bench
+
+The database named in the URL is dropped and recreated for every size.
+Numbers depend on the machine; run it on an otherwise idle one.
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+LIST_ID = "bench.lists.example.org"
+PROJECT = "bench"
+
+
+# --- Setup --------------------------------------------------------------------
+
+
+def run(args: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=REPO, env=env, check=True, **kwargs)
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def server_env(database: str, static_root: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        STATIC_ROOT=str(static_root),
+        DATABASE_URL=database,
+        DJANGO_SECRET_KEY="benchmark-only-secret",  # noqa: S106 (throwaway server)
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        CONN_MAX_AGE="600",
+        LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def load_archive(messages: int, database: str, workdir: Path, gen_corpus: Path) -> dict:
+    """Generate the archive (once) and load it into a fresh database."""
+    archive = workdir / f"corpus-{messages}.mbox"
+    if not archive.exists():
+        run(
+            [
+                PYTHON,
+                str(gen_corpus),
+                "--messages",
+                str(messages),
+                "--seed",
+                "1",
+                "--list-id",
+                LIST_ID,
+                "--out",
+                str(archive),
+            ],
+            env=dict(os.environ),
+        )
+    env = server_env(database, workdir / "static")
+    recreate_database(database)
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env)
+    # The browsable API's pages need the collected static files manifest.
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
+    run(
+        [
+            PYTHON,
+            "manage.py",
+            "createproject",
+            "--linkname",
+            PROJECT,
+            "--name",
+            "Bench",
+            "--list-id",
+            LIST_ID,
+            "--list-email",
+            f"{PROJECT}@lists.example.org",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    started = time.monotonic()
+    run([PYTHON, "manage.py", "parsearchive", str(archive), "-v0"], env=env)
+    loaded = round(time.monotonic() - started, 1)
+    analyze(database)
+    return {"messages": messages, "load_seconds": loaded}
+
+
+def analyze(url: str) -> None:
+    """Give the planner statistics, as autovacuum would after a bulk load."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(database: str, port: int, workdir: Path) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "patchserver.wsgi",
+            "--workers",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=server_env(database, workdir / "static"),
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            status, _, _ = Client(port).get("/api/")
+            if status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+# --- Client -------------------------------------------------------------------
+
+
+class Client:
+    """One keep-alive HTTP connection (as a script or CI bot would use)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def get(self, path: str) -> tuple[int, dict, bytes]:
+        try:
+            self.conn.request("GET", path)
+            response = self.conn.getresponse()
+        except (http.client.HTTPException, OSError):
+            # The server closed the idle connection: reconnect once.
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.conn.request("GET", path)
+            response = self.conn.getresponse()
+        body = response.read()
+        return response.status, dict(response.getheaders()), body
+
+
+def pick_targets(client: Client) -> dict[str, str]:
+    """Choose the objects and pages the latency requests use."""
+
+    def first(path: str) -> dict:
+        status, _, body = client.get(path)
+        items = json.loads(body) if status == 200 else []
+        if not items:
+            raise RuntimeError(f"{path}: status {status}, nothing listed")
+        return items[0]
+
+    _, headers, _ = client.get("/api/patches/")
+    last_page = int(
+        re.search(r"[?&]page=(\d+)[^>]*>; rel=\"last\"", headers["Link"])[1]
+    )
+    far_page = max(1, last_page - 1)
+    patch = first(f"/api/patches/?page={(last_page + 1) // 2}")
+    series = first("/api/series/?order=-id")
+    web = urlsplit(patch["mbox"])
+    return {
+        "patch list": "/api/patches/",
+        "patch list per_page=100": "/api/patches/?per_page=100",
+        "patch list state + order=-date": "/api/patches/?state=new&order=-date",
+        f"patch list far page ({far_page})": f"/api/patches/?page={far_page}",
+        "patch detail": f"/api/patches/{patch['id']}/",
+        "patch detail ?format=api": f"/api/patches/{patch['id']}/?format=api",
+        "series list": "/api/series/",
+        "series detail": f"/api/series/{series['id']}/",
+        "covers": "/api/covers/",
+        "events": "/api/events/",
+        "patch mbox": web.path,
+        "series mbox": f"/series/{series['id']}/mbox/",
+    }
+
+
+def latency(client: Client, path: str, runs: int) -> dict:
+    for _ in range(3):  # warm the workers' caches and connections
+        client.get(path)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        status, _, _ = client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise RuntimeError(f"{path}: status {status}")
+    times.sort()
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+    }
+
+
+def _hammer(port, path, seconds, ready, go, counter) -> None:
+    client = Client(port)
+    ready.release()
+    go.wait()
+    until = time.monotonic() + seconds
+    done = 0
+    while time.monotonic() < until:
+        status, _, _ = client.get(path)
+        if status == 200:
+            done += 1
+    with counter.get_lock():
+        counter.value += done
+
+
+def throughput(port: int, path: str, concurrency: int, seconds: float) -> float:
+    """Return completed requests per second with ``concurrency`` busy clients.
+
+    The clients are separate processes (no shared interpreter lock); the
+    clock starts once all of them are running.
+    """
+    counter = multiprocessing.Value("i", 0)
+    ready = multiprocessing.Semaphore(0)
+    go = multiprocessing.Event()
+    workers = [
+        multiprocessing.Process(
+            target=_hammer, args=(port, path, seconds, ready, go, counter)
+        )
+        for _ in range(concurrency)
+    ]
+    for worker in workers:
+        worker.start()
+    for _ in workers:
+        ready.acquire()
+    go.set()
+    for worker in workers:
+        worker.join()
+    return round(counter.value / seconds, 1)
+
+
+# --- Main ---------------------------------------------------------------------
+
+
+def bench_size(args, messages: int) -> dict:
+    if args.skip_load:
+        result = {"messages": messages, "load_seconds": None}
+    else:
+        result = load_archive(messages, args.database, args.workdir, args.gen_corpus)
+    port = free_port()
+    server = start_gunicorn(args.database, port, args.workdir)
+    try:
+        client = Client(port)
+        targets = pick_targets(client)
+        result["latency"] = {
+            name: latency(client, path, args.runs) for name, path in targets.items()
+        }
+        result["patch_list_rps"] = {
+            str(c): throughput(port, "/api/patches/", c, args.seconds)
+            for c in (1, 8, 32)
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return result
+
+
+def report(results: list[dict]) -> str:
+    sizes = [r["messages"] for r in results]
+    lines = [
+        "| request | " + " | ".join(f"{s} msgs p50 / p95 (ms)" for s in sizes) + " |"
+    ]
+    lines.append("|---|" + "---|" * len(sizes))
+    names = list(results[0]["latency"])
+    for index, name in enumerate(names):
+        cells = []
+        for r in results:
+            key = list(r["latency"])[index]
+            cells.append(
+                f"{r['latency'][key]['p50_ms']} / {r['latency'][key]['p95_ms']}"
+            )
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(
+        "| patch list, gunicorn 4 workers | "
+        + " | ".join(f"{s} msgs req/s" for s in sizes)
+        + " |"
+    )
+    lines.append("|---|" + "---|" * len(sizes))
+    for c in ("1", "8", "32"):
+        lines.append(
+            f"| concurrency {c} | "
+            + " | ".join(str(r["patch_list_rps"][c]) for r in results)
+            + " |"
+        )
+    lines.append("")
+    lines.append(
+        "Load times: "
+        + ", ".join(f"{r['messages']} msgs {r['load_seconds']} s" for r in results)
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, nargs="+", default=[10000, 50000])
+    parser.add_argument(
+        "--database",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/patchserver_bench"
+        ),
+        help="PostgreSQL URL; this database is dropped and recreated",
+    )
+    shared = Path(os.environ.get("PATCHSERVER_SHARED") or REPO.parent / "shared")
+    parser.add_argument(
+        "--gen-corpus", type=Path, default=shared / "tools" / "gen-corpus.py"
+    )
+    parser.add_argument("--workdir", type=Path, default=REPO / "bench" / "api" / "work")
+    parser.add_argument("--runs", type=int, default=200, help="requests per latency")
+    parser.add_argument("--seconds", type=float, default=15, help="per throughput run")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--skip-load",
+        action="store_true",
+        help="measure the database as it is (one size, loaded by an earlier run)",
+    )
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    results = [bench_size(args, messages) for messages in args.messages]
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,402 @@
+r"""Benchmark mail ingest: parsearchive throughput and parsemail latency.
+
+For each archive size and database it
+
+1. generates a mailing-list archive with the shared ``gen-corpus.py`` (cached);
+2. creates an empty database (SQLite file or a fresh PostgreSQL database),
+   migrates it and creates the project of the archive's list;
+3. times ``manage.py parsearchive`` on all but the last mails (messages/s);
+4. times the delivery of the remaining mails one process each, as an MTA
+   does, in each delivery mode (``manage.py parsemail``; the MTA wrapper
+   ``scripts/parsemail.sh`` talking to a running ``manage.py ingestserver``)
+   and reports the median and 95th percentile, process start included;
+
+and writes everything, with the machine's load, to a JSON file under
+``bench/results/`` (ignored by git). With ``--profile`` it also profiles
+ingest in one process and reports where the time goes.
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/ingest/run.py --messages 10000 50000 \\
+        --databases sqlite postgres --parsemail 200
+
+This is a benchmark, not a test: numbers depend on the machine and its load.
+"""
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("PATCHSERVER_SHARED") or REPO.parent / "shared")
+GEN_CORPUS = SHARED / "tools" / "gen-corpus.py"
+RESULTS = REPO / "bench" / "results"
+LIST_ID = "patchwork.lists.example.org"
+LIST_EMAIL = "patchwork@lists.example.org"
+PYTHON = sys.executable
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def generate(messages: int, cache: Path) -> Path:
+    """Return a gen-corpus archive of ``messages`` mails (generated once)."""
+    path = cache / f"corpus-{messages}.mbox"
+    if not path.exists():
+        if not GEN_CORPUS.exists():
+            sys.exit(
+                f"gen-corpus.py not found at {GEN_CORPUS} (set PATCHSERVER_SHARED)"
+            )
+        log(f"generating {messages} mails -> {path}")
+        subprocess.run(
+            [
+                PYTHON,
+                str(GEN_CORPUS),
+                "--messages",
+                str(messages),
+                "--seed",
+                "1",
+                "--list-id",
+                LIST_ID,
+                "--out",
+                str(path),
+            ],
+            check=True,
+        )
+    return path
+
+
+def split_archive(
+    path: Path, keep_back: int, workdir: Path
+) -> tuple[Path, list[bytes]]:
+    """Write all but the last ``keep_back`` mails to a new mbox; return those mails."""
+    starts = []
+    offset = 0
+    with path.open("rb") as archive:
+        for line in archive:
+            if line.startswith(b"From "):
+                starts.append(offset)
+            offset += len(line)
+    data = path.read_bytes()
+    cut = starts[-keep_back] if keep_back else len(data)
+    head = workdir / "archive.mbox"
+    head.write_bytes(data[:cut])
+    tail_starts = [*starts[-keep_back:], len(data)] if keep_back else [len(data)]
+    mails = [
+        data[start:end].split(b"\n", 1)[1]  # without the mbox "From " line
+        for start, end in itertools.pairwise(tail_starts)
+    ]
+    return head, mails
+
+
+@contextmanager
+def database(kind: str, pg_server: str, workdir: Path) -> Iterator[str]:
+    """Yield the URL of a new, empty database; remove it afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"bench_ingest_{os.getpid()}"
+    with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{pg_server}/{name}"
+    finally:
+        with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def environment(database_url: str, workdir: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="patchserver.settings",
+        DJANGO_SECRET_KEY="benchmark-only-secret-key",  # noqa: S106 - throwaway database
+        DATABASE_URL=database_url,
+        PATCHSERVER_DATA_DIR=str(workdir / "data"),
+        PATCHSERVER_FAILED_MAIL_DIR=str(workdir / "failed"),
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=REPO, env=env, check=True, **kwargs
+    )
+
+
+def run_parsearchive(env: dict[str, str], archive: Path) -> dict:
+    started = time.perf_counter()
+    run = manage(env, "parsearchive", str(archive), capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    counts = {
+        label: int(number)
+        for number, label in re.findall(r"^\s+(\d+) ([a-z ]+)$", run.stdout, re.M)
+    }
+    processed = int(re.search(r"Processed (\d+) messages", run.stdout).group(1))
+    return {
+        "messages": processed,
+        "seconds": round(seconds, 2),
+        "messages_per_second": round(processed / seconds, 1),
+        "summary": counts,
+        "note": "wall time of the whole command, Django start-up included",
+    }
+
+
+def time_deliveries(
+    command: list[str], env: dict[str, str], mails: list[bytes]
+) -> dict:
+    times = []
+    failures = 0
+    for raw in mails:
+        started = time.perf_counter()
+        run = subprocess.run(
+            command, input=raw, cwd=REPO, env=env, capture_output=True, check=False
+        )
+        times.append(time.perf_counter() - started)
+        failures += run.returncode != 0
+    times.sort()
+    return {
+        "mails": len(times),
+        "median_seconds": round(statistics.median(times), 4),
+        "p95_seconds": round(times[int(0.95 * (len(times) - 1))], 4),
+        "min_seconds": round(times[0], 4),
+        "nonzero_exits": failures,
+    }
+
+
+@contextmanager
+def ingest_server(env: dict[str, str], workdir: Path) -> Iterator[dict[str, str]]:
+    socket_path = workdir / "ingest.sock"
+    server = subprocess.Popen(
+        [PYTHON, "manage.py", "ingestserver", "--socket", str(socket_path)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not socket_path.exists():
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("ingestserver did not start")
+            time.sleep(0.1)
+        yield {**env, "PATCHSERVER_INGEST_SOCKET": str(socket_path)}
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def run_profile(env: dict[str, str], archive: Path, workdir: Path) -> dict:
+    """Profile parsearchive in one process and group the time by kind of work."""
+    import pstats
+
+    output = workdir / "ingest.prof"
+    subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "cProfile",
+            "-o",
+            str(output),
+            "manage.py",
+            "parsearchive",
+            "--parse-workers",
+            "0",
+            str(archive),
+        ],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    stats = pstats.Stats(str(output))
+    total = stats.total_tt
+
+    def cumulative(pattern: str) -> float:
+        return sum(
+            row[3]
+            for (filename, _, function), row in stats.stats.items()
+            if re.search(pattern, f"{filename}:{function}")
+        )
+
+    groups = {
+        "parsing (apps.ingest.parsing, email package)": cumulative(
+            r"apps/ingest/parsing/__init__.py:parse_bytes$"
+        ),
+        "database driver executing SQL": cumulative(
+            r"(sqlite3/base.py:execute|psycopg/cursor.py:execute|"
+            r"psycopg/cursor.py:executemany)$"
+        ),
+        "commits": cumulative(r"django/db/backends/base/base.py:commit$"),
+        "Django ORM building queries and rows (excluding the driver)": cumulative(
+            r"django/db/models/sql/compiler.py:execute_sql$"
+        )
+        - cumulative(r"django/db/backends/utils.py:execute$"),
+        "recording events (apps.events.services)": cumulative(
+            r"apps/events/services.py:_record$"
+        ),
+    }
+    top = sorted(stats.stats.items(), key=lambda item: item[1][3], reverse=True)
+    return {
+        "profiled_seconds": round(total, 2),
+        "share_of_time": {k: round(v / total, 3) for k, v in groups.items()},
+        "top_cumulative": [
+            f"{row[3]:8.2f}s {Path(filename).name}:{line} {function}"
+            for (filename, line, function), row in top[:40]
+            if "site-packages/django/core/management" not in filename
+        ],
+    }
+
+
+def bench_one(messages: int, kind: str, args: argparse.Namespace, cache: Path) -> dict:
+    corpus = generate(messages, cache)
+    modes = ["manage.py parsemail", "parsemail.sh via ingestserver"]
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        workdir = Path(tmp)
+        archive, held_back = split_archive(corpus, args.parsemail * len(modes), workdir)
+        with database(kind, args.pg_server, workdir) as url:
+            env = environment(url, workdir)
+            manage(env, "migrate", "--noinput", "-v", "0")
+            manage(
+                env,
+                "createproject",
+                "--linkname",
+                "bench",
+                "--name",
+                "Bench",
+                "--list-id",
+                LIST_ID,
+                "--list-email",
+                LIST_EMAIL,
+                stdout=subprocess.DEVNULL,
+            )
+            log(f"[{kind} {messages}] parsearchive of {len(held_back)} fewer mails")
+            result: dict = {
+                "database": kind,
+                "archive_messages": messages,
+                "load_before": os.getloadavg(),
+                "parsearchive": run_parsearchive(env, archive),
+            }
+            log(f"[{kind} {messages}] {result['parsearchive']}")
+            parsemail: dict = {}
+            batches = [
+                held_back[i * args.parsemail : (i + 1) * args.parsemail]
+                for i in range(len(modes))
+            ]
+            parsemail["manage.py parsemail"] = time_deliveries(
+                [PYTHON, "manage.py", "parsemail", "--list-id", LIST_ID],
+                env,
+                batches[0],
+            )
+            with ingest_server(env, workdir) as server_env:
+                parsemail["parsemail.sh via ingestserver"] = time_deliveries(
+                    ["scripts/parsemail.sh", "--list-id", LIST_ID],
+                    server_env,
+                    batches[1],
+                )
+            result["parsemail"] = parsemail
+            log(f"[{kind} {messages}] {parsemail}")
+            if args.profile:
+                fresh = workdir / "profile"
+                fresh.mkdir()
+                with database(kind, args.pg_server, fresh) as profile_url:
+                    profile_env = environment(profile_url, fresh)
+                    manage(profile_env, "migrate", "--noinput", "-v", "0")
+                    manage(
+                        profile_env,
+                        "createproject",
+                        "--linkname",
+                        "bench",
+                        "--name",
+                        "Bench",
+                        "--list-id",
+                        LIST_ID,
+                        "--list-email",
+                        LIST_EMAIL,
+                        stdout=subprocess.DEVNULL,
+                    )
+                    head, _ = split_archive(generate(args.profile, cache), 0, fresh)
+                    result["profile"] = run_profile(profile_env, head, fresh)
+            result["load_after"] = os.getloadavg()
+            return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, nargs="+", default=[10000])
+    parser.add_argument(
+        "--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"]
+    )
+    parser.add_argument("--parsemail", type=int, default=200, help="mails per mode")
+    parser.add_argument(
+        "--pg-server",
+        default=os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server URL without database name",
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="also profile N mails"
+    )
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    cache = RESULTS / "corpus"
+    cache.mkdir(exist_ok=True)
+    # Compile once, so each delivery process does not compile the sources.
+    subprocess.run(
+        [PYTHON, "-m", "compileall", "-q", "apps", "patchserver", "manage.py"],
+        cwd=REPO,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        stdout=subprocess.DEVNULL,
+    )
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    report = {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "commit": commit,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "runs": [],
+    }
+    out = args.out or RESULTS / f"ingest-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    for messages in args.messages:
+        for kind in args.databases:
+            report["runs"].append(bench_one(messages, kind, args, cache))
+            out.write_text(json.dumps(report, indent=2) + "\n")
+    log(f"results written to {out}")
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    if shutil.which("git") is None:
+        log("git not found; the commit will be left empty")
+    main()

@@ -1,0 +1,176 @@
+"""The ingest server and its client: same outcome as parsemail, without the start-up."""
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from apps.ingest.client import ServerUnavailable, deliver_via_server
+from apps.ingest.management.commands.ingestserver import handle_request
+from apps.patches.models import Patch
+from tests.ingest.helpers import LIST_ID, corpus_file, mail_bytes
+from tests.ingest.test_parsemail import UNREACHABLE, command_env, saved_mails
+from tests.paths import REPO
+
+
+def request(raw: bytes, list_id: str | None = LIST_ID, version: int = 1) -> bytes:
+    return json.dumps({"version": version, "list_id": list_id}).encode() + b"\n" + raw
+
+
+# --- the request handler (what each forked worker runs) ---------------------
+
+
+@pytest.mark.django_db
+def test_request_stores_the_mail_and_returns_status_and_log(test_project):
+    reply = handle_request(request(mail_bytes("0001-git-pull-request.mbox")))
+    assert reply["status"] == 0
+    assert "stored patch <1287719462.2198.37.camel@pasglop>" in reply["log"]
+    assert Patch.objects.count() == 1
+    again = handle_request(request(mail_bytes("0001-git-pull-request.mbox")))
+    assert again["status"] == 0
+    assert "Duplicate mail for message ID" in again["log"]
+
+
+@pytest.mark.django_db
+def test_unstorable_mail_in_a_request_is_saved(test_project, settings, tmp_path):
+    settings.FAILED_MAIL_DIR = tmp_path / "failed"
+    raw = corpus_file("fuzz", "base64err.mbox").read_bytes()
+    reply = handle_request(request(raw))
+    assert reply["status"] == 1
+    assert "Invalid 'From' header" in reply["log"]
+    assert saved_mails(tmp_path / "failed") == [raw]
+
+
+@pytest.mark.parametrize(
+    "data", [request(b"x", version=99), b"not json\nmail", b"[1, 2]\nmail"]
+)
+def test_bad_requests_ask_for_a_retry(data):
+    reply = handle_request(data)
+    assert reply["status"] == 75
+    assert "Bad request" in reply["log"]
+
+
+# --- the client --------------------------------------------------------------
+
+
+def test_client_without_server_reports_it(tmp_path):
+    with pytest.raises(ServerUnavailable):
+        deliver_via_server(str(tmp_path / "none.sock"), b"mail", list_id=None)
+
+
+def test_client_rejects_an_unreadable_answer(tmp_path):
+    path = str(tmp_path / "garbage.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+
+    def answer_garbage():
+        conn, _ = server.accept()
+        with conn:
+            while conn.recv(65536):
+                pass
+            conn.sendall(b"garbage\n")
+
+    thread = threading.Thread(target=answer_garbage)
+    thread.start()
+    try:
+        with pytest.raises(ServerUnavailable, match="unreadable answer"):
+            deliver_via_server(path, b"mail", list_id=None)
+    finally:
+        thread.join()
+        server.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("vendor", list(UNREACHABLE))
+def test_wrapper_stores_directly_when_the_server_is_gone(tmp_path, vendor):
+    # The database is unreachable too, so "directly" ends in EX_TEMPFAIL: the
+    # point is that the mail is not lost when the server does not answer.
+    env = command_env(tmp_path, UNREACHABLE[vendor](tmp_path))
+    env["PATCHSERVER_INGEST_SOCKET"] = str(tmp_path / "no-server.sock")
+    run = subprocess.run(
+        ["scripts/parsemail.sh", "--list-id", LIST_ID],
+        input=mail_bytes("0001-git-pull-request.mbox"),
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    stderr = run.stderr.decode()
+    assert "storing the mail directly" in stderr
+    assert run.returncode == 75, stderr
+
+
+# --- a live server (PostgreSQL: processes share the committed test database) --
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def ingest_server(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: processes share a committed database")
+    env = command_env(tmp_path, database_url())
+    env["PATCHSERVER_INGEST_SOCKET"] = str(tmp_path / "ingest.sock")
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "ingestserver"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "ingest.sock").exists():
+        assert server.poll() is None, server.stdout.read().decode()
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.1)
+    yield env
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+    assert not (tmp_path / "ingest.sock").exists()
+
+
+def wrapper(env, raw: bytes, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["scripts/parsemail.sh", *args],
+        input=raw,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_ingest_server_delivers_like_parsemail(ingest_server, test_project, tmp_path):
+    raw = mail_bytes("0013-with-utf8-body.mbox")
+    first = wrapper(ingest_server, raw, "--list-id", LIST_ID)
+    assert first.returncode == 0, first.stderr.decode()
+    assert "stored patch" in first.stderr.decode()
+    assert Patch.objects.get().submitter.name == "Rafał Miłecki"
+
+    again = wrapper(ingest_server, raw, "--list-id", LIST_ID)
+    assert again.returncode == 0
+    assert "Duplicate mail for message ID" in again.stderr.decode()
+    assert Patch.objects.count() == 1
+
+    broken = corpus_file("fuzz", "base64err.mbox").read_bytes()
+    failed = wrapper(ingest_server, broken, "--list-id", LIST_ID)
+    assert failed.returncode == 0  # the wrapper never bounces a mail
+    assert "Invalid 'From' header" in failed.stderr.decode()
+    assert saved_mails(tmp_path / "failed") == [broken]
+    assert "storing the mail directly" not in failed.stderr.decode()

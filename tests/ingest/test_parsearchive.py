@@ -1,0 +1,236 @@
+"""``manage.py parsearchive``: mbox, mboxrd and Maildir; progress and summary."""
+
+import io
+import mailbox
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.patches.models import Cover, Patch, Series
+from tests.ingest.helpers import LIST_ID, corpus_file, make_mail, mbox_mails
+
+pytestmark = pytest.mark.django_db
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def run(*args: str, stdout=None) -> str:
+    out = stdout or io.StringIO()
+    call_command("parsearchive", *args, stdout=out)
+    return out.getvalue()
+
+
+def summary(output: str) -> str:
+    """The summary without the timing line, which varies."""
+    return "\n".join(
+        line for line in output.splitlines() if not line.startswith("Took")
+    )
+
+
+def test_summary_of_a_covered_series(test_project):
+    output = run(
+        str(corpus_file("series", "base-cover-letter.mbox")), "--list-id", LIST_ID
+    )
+    assert summary(output) == (
+        "Processed 3 messages -->\n"
+        "     1 cover letters\n"
+        "     2 patches\n"
+        "     0 comments\n"
+        "     0 duplicates\n"
+        "     0 dropped\n"
+        "     0 errors\n"
+        "Total: 3 new entries"
+    )
+    assert "mails/s)" in output
+    assert Series.objects.get().patches.count() == 2
+
+
+def test_mail_of_no_project_is_dropped(test_project):
+    output = run(str(corpus_file("mail", "0001-git-pull-request.mbox")))
+    assert "Processed 1 messages" in output
+    assert "     1 dropped" in output
+    assert not Patch.objects.exists()
+
+
+def test_failed_mails_are_counted_saved_and_the_run_goes_on(
+    test_project, settings, tmp_path
+):
+    settings.FAILED_MAIL_DIR = tmp_path / "failed"
+    output = run(
+        str(corpus_file("fuzz", "codec-null.mbox")),
+        str(corpus_file("series", "base-single-patch.mbox")),
+        "--list-id",
+        LIST_ID,
+    )
+    assert "Processed 3 messages" in output
+    assert "     2 patches" in output
+    assert "     1 errors" in output
+    assert "Total: 2 new entries" in output
+    assert f"Mails that failed were saved to {tmp_path / 'failed'}" in output
+    box = mailbox.Maildir(tmp_path / "failed", factory=None, create=False)
+    [saved] = [box.get_bytes(key) for key in box.iterkeys()]
+    assert saved == mbox_mails(corpus_file("fuzz", "codec-null.mbox"))[1]
+
+
+def test_reading_twice_counts_duplicates(test_project):
+    path = str(corpus_file("series", "base-cover-letter.mbox"))
+    run(path, "--list-id", LIST_ID)
+    output = run(path, "--list-id", LIST_ID)
+    assert "     3 duplicates" in output
+    assert "Total: 0 new entries" in output
+
+
+def test_verbosity_0_prints_nothing(test_project):
+    path = str(corpus_file("series", "base-cover-letter.mbox"))
+    assert run(path, "--list-id", LIST_ID, "-v", "0", stdout=Terminal()) == ""
+    assert Patch.objects.count() == 2
+
+
+def test_progress_is_shown_on_a_terminal(test_project):
+    path = str(corpus_file("series", "base-cover-letter.mbox"))
+    output = run(path, "--list-id", LIST_ID, stdout=Terminal())
+    assert "\r3/3 mails, " in output
+    assert "/s \n" in output
+    assert output.index("\r3/3") < output.index("Processed 3 messages")
+
+
+def test_no_progress_when_not_on_a_terminal(test_project):
+    path = str(corpus_file("series", "base-cover-letter.mbox"))
+    assert "\r" not in run(path, "--list-id", LIST_ID)
+
+
+def test_missing_path_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="Invalid path"):
+        call_command("parsearchive", str(tmp_path / "missing"))
+
+
+def test_maildir_is_read_in_delivery_order(test_project, tmp_path):
+    # Delivery agents name files by time; reading in name order replays the
+    # arrival order (here 2/2, 1/2, then the cover), giving one series.
+    mailbox.Maildir(tmp_path / "maildir", create=True)
+    mails = mbox_mails(corpus_file("series", "base-out-of-order.mbox"))
+    for number, raw in enumerate(mails):
+        name = f"{1700000000 + number}.M{number}P1.host"
+        (tmp_path / "maildir" / "new" / name).write_bytes(raw)
+    output = run(str(tmp_path / "maildir"), "--list-id", LIST_ID)
+    assert "     1 cover letters" in output
+    assert "     2 patches" in output
+    series = Series.objects.get()
+    assert series.name == "A sample series"
+    assert series.patches.count() == 2
+    assert Cover.objects.get().series == series
+
+
+def mboxrd(*mails: bytes) -> bytes:
+    """Write mails in mboxrd format: every '>*From ' body line gets one more '>'."""
+    out = b""
+    for raw in mails:
+        head, _, body = raw.partition(b"\n\n")
+        quoted = b"\n".join(
+            b">" + line if line.lstrip(b">").startswith(b"From ") else line
+            for line in body.split(b"\n")
+        )
+        out += b"From sender@example.com Mon Jan  1 00:00:00 2024\n"
+        out += head + b"\n\n" + quoted + b"\n\n"
+    return out
+
+
+BODY = "From the start, this was wrong.\n>From a quote.\nSigned-off-by: A <a@x>\n"
+
+
+def quoted_patch_mail() -> bytes:
+    diff = corpus_file("patches", "0001-add-line.patch").read_text()
+    return make_mail(BODY + "\n" + diff, charset="us-ascii")
+
+
+def test_mboxrd_from_quoting_is_undone(test_project, tmp_path):
+    path = tmp_path / "archive.mbox"
+    path.write_bytes(mboxrd(quoted_patch_mail()))
+    assert b"\n>From the start" in path.read_bytes()
+    assert b"\n>>From a quote" in path.read_bytes()
+    run(str(path), "--list-id", LIST_ID)
+    assert Patch.objects.get().content == BODY.strip()
+
+
+def test_from_quoting_can_be_kept_as_upstream_does(test_project, tmp_path):
+    path = tmp_path / "archive.mbox"
+    path.write_bytes(mboxrd(quoted_patch_mail()))
+    run(str(path), "--list-id", LIST_ID, "--keep-from-quoting")
+    assert Patch.objects.get().content.startswith(">From the start")
+    assert "\n>>From a quote." in Patch.objects.get().content
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_parsing_ahead_in_helper_processes_changes_nothing(
+    test_project, settings, tmp_path, workers
+):
+    settings.FAILED_MAIL_DIR = tmp_path / "failed"
+    output = run(
+        str(corpus_file("series", "revision-out-of-order.mbox")),
+        str(corpus_file("fuzz", "codec-null.mbox")),
+        "--list-id",
+        LIST_ID,
+        "--parse-workers",
+        workers,
+    )
+    assert summary(output).splitlines()[:8] == [
+        "Processed 8 messages -->",
+        "     2 cover letters",
+        "     5 patches",
+        "     0 comments",
+        "     0 duplicates",
+        "     0 dropped",
+        "     1 errors",
+        "Total: 7 new entries",
+    ]
+    assert [s.patches.count() for s in Series.objects.order_by("id")][:2] == [2, 2]
+
+
+def test_database_session_settings_are_put_back(test_project):
+    from django.db import connection
+
+    def setting():
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA cache_size")
+            else:
+                cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    before = setting()
+    run(str(corpus_file("series", "base-single-patch.mbox")), "--list-id", LIST_ID)
+    assert setting() == before
+
+
+def test_a_database_outage_is_retried_once_then_stops_with_75(
+    test_project, monkeypatch
+):
+    from apps.ingest.exceptions import TemporaryFailure
+    from apps.ingest.management.commands import parsearchive
+
+    real = parsearchive.ingest_parsed
+    failures = iter([True, False, True, True])
+
+    def flaky(*args, **kwargs):
+        if next(failures):
+            raise TemporaryFailure("database unavailable: test")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parsearchive, "ingest_parsed", flaky)
+    monkeypatch.setattr(parsearchive.time, "sleep", lambda seconds: None)
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(
+            "parsearchive",
+            str(corpus_file("series", "base-no-cover-letter.mbox")),
+            "--list-id",
+            LIST_ID,
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+    assert exit_info.value.code == 75
+    assert "Stopping: database unavailable: test" in err.getvalue()
+    assert Patch.objects.count() == 1  # the first mail, stored on its retry

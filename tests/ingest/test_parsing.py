@@ -1,0 +1,481 @@
+"""The parser on its own: the examples of the ingest spec, sections 3 to 10."""
+
+import datetime as dt
+import email
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
+
+from apps.ingest.parsing import (
+    Kind,
+    MalformedMail,
+    SenderHeaders,
+    parse_bytes,
+    resolve_author,
+    subject_info,
+)
+from apps.ingest.parsing import headers as headers_module
+from apps.ingest.parsing.content import changed_files, pull_request_url, split_diff
+from apps.ingest.parsing.headers import clean_header
+from apps.ingest.parsing.identity import resolve_author as author_of
+from apps.ingest.parsing.subject import is_reply
+from tests.ingest.helpers import make_mail, utc
+
+NOW = utc(2030, 1, 2, 3, 4, 5)
+
+
+def parse(raw: bytes):
+    return parse_bytes(raw, received_at=NOW)
+
+
+def mail(headers: str, body: str = "Hello.\n") -> bytes:
+    return (headers.strip("\n") + "\n\n" + body).encode()
+
+
+BASE = "From: A <a@example.com>\nMessage-Id: <m@example.com>\n"
+
+# (subject, name, prefixes, (x, n), version); link name "test"
+SUBJECTS = [
+    ("[PATCH] meep", "meep", (), (None, None), 1),
+    ("Re: meep", "meep", (), (None, None), 1),
+    ("[PATCH RFC 1/2] meep", "[RFC,1/2] meep", ("RFC", "1/2"), (1, 2), 1),
+    ("[PATCH] [RFC] [1/2] meep", "[RFC,1/2] meep", ("RFC", "1/2"), (1, 2), 1),
+    ("[PATCH] rewrite [a-z] regexes", "rewrite [a-z] regexes", (), (None, None), 1),
+    ("[TEST] [bar] meep", "[bar] meep", ("bar",), (None, None), 1),
+    ("[PATCH v2 1/3] foo", "[v2,1/3] foo", ("v2", "1/3"), (1, 3), 2),
+    (
+        "[PATCH RESEND v3 03/10] foo",
+        "[RESEND,v3,03/10] foo",
+        ("RESEND", "v3", "03/10"),
+        (3, 10),
+        3,
+    ),
+    ("[PATCH 1 of 3] foo", "[1 of 3] foo", ("1 of 3",), (1, 3), 1),
+    ("[PATCHv2 1/2] foo", "[PATCHv2,1/2] foo", ("PATCHv2", "1/2"), (1, 2), 1),
+    ("[PATCH] foo (v4)", "foo (v4)", (), (None, None), 4),
+    ("[Patch]: Fix ld", ": Fix ld", (), (None, None), 1),
+    (
+        "[git pull] Please pull",
+        "[git,pull] Please pull",
+        ("git", "pull"),
+        (None, None),
+        1,
+    ),
+    ("[PATCH test 1/2] foo", "[1/2] foo", ("1/2",), (1, 2), 1),
+    ("RE: Fwd: [PATCH] foo", "Fwd: [PATCH] foo", (), (None, None), 1),
+    ("", "", (), (None, None), 1),
+    ("[PATCH1/8] x", "[PATCH1/8] x", ("PATCH1/8",), (1, 8), 1),
+    ("[v2PATCH1/4] x", "[v2PATCH1/4] x", ("v2PATCH1/4",), (1, 4), 1),
+    ("[PATCH100/123] x", "[PATCH100/123] x", ("PATCH100/123",), (100, 123), 1),
+    ("[Patch 1 of 2] x", "[1,of,2] x", ("1", "of", "2"), (None, None), 1),
+    ("[PATCH V3 2/2] x", "[V3,2/2] x", ("V3", "2/2"), (2, 2), 3),
+    ("Fwd:   [PATCH]   spaced    out", "spaced out", (), (None, None), 1),
+]
+
+
+@pytest.mark.parametrize(("subject", "name", "prefixes", "marker", "version"), SUBJECTS)
+def test_subject(subject, name, prefixes, marker, version):
+    parsed = parse(mail(BASE + f"Subject: {subject}\n"))
+    info = subject_info(parsed, "test")
+    assert info.name == name
+    assert info.prefixes == prefixes
+    assert (info.number, info.total) == marker
+    assert info.version == version
+
+
+def test_long_names_are_cut_to_255_characters():
+    parsed = parse(mail(BASE + "Subject: [PATCH] " + "x" * 300 + "\n"))
+    assert subject_info(parsed, "test").name == "x" * 255
+
+
+@pytest.mark.parametrize(
+    ("subject", "reply"),
+    [
+        ("Re: x", True),
+        ("RE:x", True),
+        ("re x", True),
+        ("Fwd: x", False),
+        ("Aw: x", False),
+        ("Re[2]: x", False),
+        ("[PATCH] Re: x", False),
+        ("", False),
+    ],
+)
+def test_reply_flag_depends_on_the_subject_only(subject, reply):
+    assert is_reply(subject) is reply
+
+
+def test_references_nearest_first_without_repeats():
+    parsed = parse(
+        mail(
+            BASE
+            + "Subject: Re: x\nIn-Reply-To: <X>\nReferences: <A> <B>\n\t<C> <D> <X>\n"
+        )
+    )
+    assert parsed.references == ("<X>", "<D>", "<C>", "<B>", "<A>")
+
+
+def test_in_reply_to_with_a_comment_and_without_brackets():
+    parsed = parse(
+        mail(
+            BASE
+            + "Subject: Re: x\nIn-Reply-To: <a@b> (message from John Doe)\n"
+            + "In-Reply-To: bare-id@host\nReferences: no-brackets <c@d>\n"
+        )
+    )
+    assert parsed.references == ("<a@b>", "bare-id@host", "<c@d>")
+
+
+@pytest.mark.parametrize(
+    ("header", "msgid"),
+    [
+        ("<a@b> (comment)", "<a@b>"),
+        ("  <a@b>  ", "<a@b>"),
+        ("5899d5@radware.com>", "5899d5@radware.com>"),
+        ("<" + "x" * 300 + ">", "<" + "x" * 254),
+    ],
+)
+def test_message_id_forms(header, msgid):
+    raw = mail(f"From: A <a@example.com>\nSubject: x\nMessage-Id: {header}\n")
+    assert parse(raw).msgid == msgid
+
+
+def test_empty_message_id_is_reported_as_broken():
+    assert (
+        parse(mail("From: A <a@example.com>\nSubject: x\nMessage-Id:\n")).msgid is None
+    )
+
+
+@pytest.mark.parametrize("missing", ["From", "Subject", "Message-Id"])
+def test_missing_required_header(missing):
+    headers = {"From": "A <a@example.com>", "Subject": "x", "Message-Id": "<m@x>"}
+    del headers[missing]
+    raw = mail("".join(f"{k}: {v}\n" for k, v in headers.items()))
+    with pytest.raises(MalformedMail, match=f"Missing '{missing}' header"):
+        parse(raw)
+
+
+@pytest.mark.parametrize(
+    ("headers", "ids"),
+    [
+        ("List-Id: Some list <list.example.com>\n", ("list.example.com",)),
+        ("List-Id: <list.example.com>\n", ("list.example.com",)),
+        ("List-Id: list.example.com\n", ("list.example.com",)),
+        ("List-Id: <a.example.com> and <b.example.com>\n", ("b.example.com",)),
+        ("List-Id: two words\n", ()),
+        ("List-Id:\n", ()),
+        (
+            "X-List: x.example.com\nX-Mailing-List: <m.example.com>\n"
+            "List-Id: <l.example.com>\nList-Id: <second.example.com>\n",
+            ("l.example.com", "m.example.com", "x.example.com"),
+        ),
+    ],
+)
+def test_list_ids_in_the_order_tried(headers, ids):
+    assert parse(mail(BASE + "Subject: x\n" + headers)).list_ids == ids
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("Wed, 20 Sep 2017 21:46:31 +1000", utc(2017, 9, 20, 11, 46, 31)),
+        ("Wed, 20 Sep 2017 21:46:31 -0000", utc(2017, 9, 20, 21, 46, 31)),
+        ("Wed, 20 Sep 2017 21:46:31", utc(2017, 9, 20, 21, 46, 31)),
+        ("Wed, 20 Sep 17 21:46:31 GMT", utc(2017, 9, 20, 21, 46, 31)),
+        ("not a date", NOW),
+        ("Wed, 4 Jun 207777777777777777777714 17:50:46 0", NOW),
+        (", 11 Sep 2016 23:22:904070804030804 +0100", NOW),
+        ("", NOW),
+    ],
+)
+def test_dates_are_utc_or_fall_back_to_reception(date, expected):
+    parsed = parse(mail(BASE + f"Subject: x\nDate: {date}\n"))
+    assert parsed.date == expected
+    assert parsed.date.tzinfo is not None
+
+
+def test_missing_date_falls_back_to_reception_time():
+    assert parse(mail(BASE + "Subject: x\n")).date == NOW
+
+
+def test_header_cleaning_decodes_rfc2047_and_collapses_whitespace():
+    assert clean_header("=?utf-8?q?Rafa=C5=82?=\n\t  Mi\x00lecki") == "Rafał Milecki"
+
+
+@pytest.mark.parametrize(
+    ("value", "name", "email"),
+    [
+        ('"Name, Full" <a@example.com>', "Name, Full", "a@example.com"),
+        ("Name <a@example.com>", "Name", "a@example.com"),
+        ("<a@example.com>", "", "a@example.com"),
+        ("a at example.com (Name)", "Name", "a@example.com"),
+        ("a@example.com (Name)", "Name", "a@example.com"),
+        ("a@example.com", None, "a@example.com"),
+        ("O'Neil <o'neil@example.com>", "O'Neil", "o'neil@example.com"),
+        ("Local <user@localhost>", "Local", "user@localhost"),
+        ("Ünïcödé <ünï@example.com>", "Ünïcödé", "ünï@example.com"),
+    ],
+)
+def test_from_forms(value, name, email):
+    author = author_of(SenderHeaders(from_=value))
+    assert (author.name, author.email) == (name, email)
+
+
+@pytest.mark.parametrize(
+    "value", ["", "Sen Fane <steom>", "<.com>", "a@-example.com", "a@b_c.com", "@x.org"]
+)
+def test_invalid_from(value):
+    with pytest.raises(MalformedMail, match="Invalid 'From' header"):
+        author_of(SenderHeaders(from_=value or None))
+
+
+def test_long_names_and_addresses_are_cut():
+    author = author_of(SenderHeaders(from_="N" * 300 + " <a@example.com>"))
+    assert author.name == "N" * 255
+
+
+LIST = "list@example.com"
+
+
+@pytest.mark.parametrize(
+    ("sender", "expected"),
+    [
+        # Mailman, original sender in Reply-To.
+        (
+            SenderHeaders(
+                from_="Alice Smith via Dev <list@example.com>",
+                reply_to=("Alice Smith <alice@corp.example>",),
+            ),
+            ("Alice Smith", "alice@corp.example"),
+        ),
+        # Google Groups: quoted name, X-Original-From.
+        (
+            SenderHeaders(
+                from_="'Bob' via Dev <LIST@example.com>",
+                x_original_from="Bob <bob@corp.example>",
+            ),
+            ("Bob", "bob@corp.example"),
+        ),
+        # Reply-To set to the list: the sender is in Cc.
+        (
+            SenderHeaders(
+                from_="Carol via Dev <list@example.com>",
+                reply_to=("Dev <list@example.com>",),
+                cc=("Dan <dan@x.example>, Carol <carol@x.example>",),
+            ),
+            ("Carol", "carol@x.example"),
+        ),
+        # Nothing to find: keep what From says.
+        (
+            SenderHeaders(from_="Eve via Dev <list@example.com>"),
+            ("Eve via Dev", "list@example.com"),
+        ),
+        # The bare list address (upstream crashes): keep it.
+        (SenderHeaders(from_="list@example.com"), (None, "list@example.com")),
+        # Not the list's address: no un-munging at all.
+        (
+            SenderHeaders(
+                from_="Frank via Dev <frank@example.com>",
+                reply_to=("Frank <frank@elsewhere.example>",),
+            ),
+            ("Frank via Dev", "frank@example.com"),
+        ),
+    ],
+)
+def test_dmarc_rewritten_senders_are_traced_back(sender, expected):
+    author = author_of(sender, LIST)
+    assert (author.name, author.email) == expected
+
+
+def test_resolve_author_reads_the_mail_headers():
+    raw = mail(
+        "From: Alice via Dev <list@example.com>\nReply-To: Alice <alice@corp.example>\n"
+        "Subject: x\nMessage-Id: <m@x>\n"
+    )
+    author = resolve_author(parse(raw), LIST)
+    assert (author.name, author.email) == ("Alice", "alice@corp.example")
+
+
+# --- bodies -----------------------------------------------------------------
+
+DIFF = (
+    "diff --git a/f b/f\n"
+    "index 1..2 100644\n"
+    "--- a/f\n"
+    "+++ b/f\n"
+    "@@ -1,2 +1,2 @@\n"
+    " keep\n"
+    "-old\n"
+    "+new\n"
+)
+
+
+def test_split_diff_keeps_git_separator_and_diffstat_in_the_prose():
+    text = "Commit message.\n---\n f | 2 +-\n\n" + DIFF + "-- \n2.40.0\n"
+    diff, prose = split_diff(text)
+    assert diff == DIFF
+    assert prose.startswith("Commit message.\n---\n f | 2 +-\n")
+    assert prose.endswith("-- \n2.40.0\n\n")
+
+
+def test_blank_context_lines_do_not_end_a_hunk():
+    diff_text = DIFF.replace(" keep\n", "\n")
+    diff, _ = split_diff("x\n" + diff_text)
+    assert diff == diff_text
+
+
+def test_a_lone_index_line_is_not_a_diff():
+    text = (
+        "diff --git a/bin b/bin\n"
+        "index 1..2 100644\n"
+        "Binary files a/bin and b/bin differ\n"
+    )
+    diff, prose = split_diff(text)
+    assert diff is None
+    assert prose == text + "\n"
+
+
+def test_plain_unified_diff_is_recognised():
+    text = "--- old.c\n+++ new.c\n@@ -1 +1 @@\n-a\n+b\n"
+    assert split_diff(text)[0] == text
+
+
+def test_prose_starting_with_diff_word_is_kept():
+    text = "difficult things\nDifferent ones\n"
+    assert split_diff(text) == (None, text + "\n")
+
+
+def test_reply_content_keeps_quoted_diffs_and_has_no_diff():
+    raw = make_mail(
+        "> " + DIFF.replace("\n", "\n> ") + "\nLooks good.\n", subject="Re: x"
+    )
+    parsed = parse(raw)
+    assert parsed.diff is None
+    assert parsed.kind is Kind.COMMENT
+    assert "Looks good." in parsed.content
+
+
+@pytest.mark.parametrize(
+    ("charset", "payload", "text"),
+    [
+        ("none", "caf\xe9".encode("latin-1"), "café"),  # unknown: windows-1252
+        (None, "café".encode(), "café"),  # missing: UTF-8 first
+        ("us-ascii", "café".encode(), None),  # known but wrong: part dropped
+    ],
+)
+def test_body_charsets(charset, payload, text):
+    content_type = "text/plain" + (f'; charset="{charset}"' if charset else "")
+    raw = (
+        (
+            BASE + f"Subject: x\nContent-Type: {content_type}\n"
+            "Content-Transfer-Encoding: 8bit\n\n"
+        ).encode()
+        + payload
+        + b"\n"
+    )
+    parsed = parse(raw)
+    if text is None:
+        assert parsed.kind is Kind.NOTHING
+    else:
+        assert parsed.content == text
+
+
+def test_pull_request_url_with_user_at_host():
+    content = (
+        "The following changes since commit 1234:\n\n  x\n\n"
+        "are available in the Git repository at:\n\n"
+        "  git@example.org:repo.git topic/branch   \n\nfor you\n"
+    )
+    assert pull_request_url(content) == "git@example.org:repo.git topic/branch"
+
+
+def test_changed_files_drop_first_component_and_dev_null():
+    diff = "--- a/x/y.c\n+++ b/x/y.c\n--- /dev/null\n+++ b/z\n--- quit.sh\n"
+    assert changed_files(diff) == ["", "x/y.c", "z"]
+
+
+def test_hints_and_depends_on_lines():
+    raw = make_mail(
+        "Depends-on: <dep@example.com>\n"
+        "depends-on: https://example.org/project/p/list/?series=3\n"
+        "Depends-on:  <two-spaces@example.com>\n"
+        " Depends-on: <indented@example.com>\n",
+        headers={
+            "X-Patchwork-Hint": " IGNORE ",
+            "X-Patchwork-State": "Accepted",
+            "X-Patchwork-Delegate": "Maint@Example.com",
+            "X-Patchwork-Action-Required": "",
+        },
+    )
+    parsed = parse(raw)
+    assert parsed.hints.ignore
+    assert parsed.hints.state == "Accepted"
+    assert parsed.hints.delegate == "Maint@Example.com"
+    assert parsed.hints.action_required
+    assert parsed.depends_on == (
+        "<dep@example.com>",
+        "https://example.org/project/p/list/?series=3",
+    )
+
+
+def test_content_line_ends_are_normalised():
+    raw = mail(BASE + "Subject: x\n", "line one\r\nline two\r\n")
+    assert parse(raw).content == "line one\nline two"
+
+
+def test_received_at_must_be_aware_and_is_used_verbatim():
+    when = dt.datetime(2031, 5, 6, 7, 8, 9, 123456, tzinfo=dt.UTC)
+    parsed = parse_bytes(mail(BASE + "Subject: x\n"), received_at=when)
+    assert parsed.date == when
+
+
+# --- fast paths agree with the email library ---------------------------------
+
+
+def library_encoded(name, value):
+    built = headers_module._sanitise(value, name)
+    return None if built is None else built[1]
+
+
+def library_clean(value):
+    header = headers_module.sanitise_header(value)
+    if header is None:
+        return None
+    return headers_module.normalise_space(str(header).replace("\x00", ""))
+
+
+def corpus_headers():
+    from tests.ingest.helpers import corpus_file
+
+    for folder in ("mail", "series", "fuzz"):
+        for path in sorted(corpus_file(folder).glob("*.mbox*")):
+            yield from email.message_from_bytes(path.read_bytes()).items()
+
+
+def test_header_fast_paths_match_the_library_on_the_corpus():
+    checked = 0
+    for name, value in corpus_headers():
+        assert headers_module.encoded_header(name, value) == library_encoded(
+            name, value
+        ), (name, value)
+        assert clean_header(value) == library_clean(value), value
+        checked += 1
+    assert checked > 500
+
+
+folded_lines = st.text(alphabet=string.printable[:-6] + "\t ;,", max_size=90)
+
+
+@hyp_settings(max_examples=500, deadline=None)
+@given(
+    name=st.sampled_from(["From", "Subject", "Received", "X-Quite-Long-Header-Name"]),
+    lines=st.lists(folded_lines, min_size=1, max_size=4),
+    fold=st.sampled_from(["\n\t", "\n ", "\n  "]),
+)
+def test_header_fast_paths_match_the_library(name, lines, fold):
+    value = fold.join(lines)
+    assert headers_module.encoded_header(name, value) == library_encoded(name, value)
+    assert clean_header(value) == library_clean(value)

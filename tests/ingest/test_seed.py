@@ -1,0 +1,82 @@
+"""The seed patch, delivered by mail, is stored as upstream shows it."""
+
+import datetime as dt
+from email.parser import HeaderParser
+
+import pytest
+
+from apps.ingest.parsing.subject import split_subject
+from apps.ingest.services import Outcome, ingest_message
+from tests.factories import ProjectFactory
+from tests.seed import LIST_ID, seed_cover_mail, seed_page, seed_patch_mail
+
+pytestmark = pytest.mark.django_db
+
+
+def api_date(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
+
+
+def headers_as_api(text: str) -> dict:
+    """Turn a stored header block into the object the API shows."""
+    headers: dict = {}
+    for name, value in HeaderParser().parsestr(text).items():
+        if name in headers:
+            if not isinstance(headers[name], list):
+                headers[name] = [headers[name]]
+            headers[name].append(value)
+        else:
+            headers[name] = value
+    return headers
+
+
+@pytest.fixture
+def qemu(db):
+    seed = seed_page().body["project"]
+    return ProjectFactory(
+        linkname=seed["link_name"],
+        name=seed["name"],
+        listid=seed["list_id"],
+        listemail=seed["list_email"],
+    )
+
+
+def test_seed_patch_is_stored_as_upstream_shows_it(qemu):
+    seed = seed_page().body
+    assert qemu.listid == LIST_ID
+    cover = ingest_message(seed_cover_mail())
+    result = ingest_message(seed_patch_mail())
+
+    assert cover.outcome is Outcome.COVER
+    assert result.outcome is Outcome.PATCH
+    patch = result.obj
+    patch.refresh_from_db()
+    assert patch.project == qemu
+    assert patch.name == seed["name"]
+    assert split_subject(patch.name)[1] == seed["prefixes"]
+    assert patch.hash == seed["hash"] == "72c6ef5011fa86ece5d400b83e057080e4dfe098"
+    assert patch.msgid == seed["msgid"]
+    assert api_date(patch.date) == seed["date"]
+    assert patch.submitter.name == seed["submitter"]["name"]
+    assert patch.submitter.email == seed["submitter"]["email"]
+    assert patch.content == seed["content"]
+    assert patch.diff == seed["diff"]
+    assert patch.pull_url == seed["pull_url"]
+    assert patch.state.slug == seed["state"]
+    assert patch.delegate is None
+    assert headers_as_api(patch.headers) == seed["headers"]
+    [seed_series] = seed["series"]
+    assert patch.series.name == seed_series["name"]
+    assert patch.series.version == seed_series["version"]
+    assert api_date(patch.series.date) == seed_series["date"]
+    assert patch.series.cover_letter == cover.obj
+    assert patch.number == 12
+
+
+def test_seed_patch_alone_waits_for_its_cover_for_a_name(qemu):
+    patch = ingest_message(seed_patch_mail()).obj
+    assert patch.series.name is None
+    assert patch.series.version == 4
+    ingest_message(seed_cover_mail())
+    patch.series.refresh_from_db()
+    assert patch.series.name == "memory: Reduce memory use"
