@@ -100,6 +100,8 @@ USE_TZ = True
 USE_I18N = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Bare domains in mail text become https:// links (Django 7's default).
+URLIZE_ASSUME_HTTPS = True
 
 # --- Database ---------------------------------------------------------------
 
