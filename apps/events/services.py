@@ -4,21 +4,56 @@ Services call these inside their own transaction, so an event exists exactly
 when the change it describes was committed.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.utils import timezone
 
 from apps.events.models import Event
 
 Category = Event.Category
 
+# Events recorded inside ``events_batched()``, not yet inserted.
+_pending: ContextVar[list[Event] | None] = ContextVar("pending_events", default=None)
+
+
+@contextmanager
+def events_batched() -> Iterator[None]:
+    """Insert the events recorded inside the block with one statement at its end.
+
+    Use inside the transaction that makes the changes (mail ingest records
+    several events per mail, and an archive run thousands). Nested blocks
+    leave the insert to the outermost one. If the block raises, its events
+    are dropped with the transaction they belong to.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    pending: list[Event] = []
+    token = _pending.set(pending)
+    try:
+        yield
+        if pending:
+            Event.objects.bulk_create(pending)
+    finally:
+        _pending.reset(token)
+
 
 def _record(category: str, *, project_id: int, actor=None, **objects) -> Event:
-    return Event.objects.create(
+    event = Event(
         category=category,
         project_id=project_id,
         actor=actor,
         date=timezone.now(),
         **objects,
     )
+    pending = _pending.get()
+    if pending is None:
+        event.save()
+    else:
+        pending.append(event)
+    return event
 
 
 def record_cover_created(*, cover) -> Event:

@@ -28,6 +28,9 @@ class IngestContext:
     _people: dict[str, tuple[int, str | None]] = field(default_factory=dict)
     # The database session already has ingest's lock timeout (archive runs).
     session_lock_timeout: bool = False
+    # Projects whose ingest lock the current transaction holds, when one
+    # transaction stores several mails (archive runs); None otherwise.
+    locks_held: set[int] | None = None
 
     def project(self, list_id: str, subject: str | None) -> Project | None:
         """Return the project for a mail of list ``list_id`` with ``subject``."""

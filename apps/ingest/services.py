@@ -17,6 +17,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from apps.events.services import events_batched
 from apps.ingest import parsing
 from apps.ingest.context import IngestContext
 from apps.ingest.dependencies import resolve_dependencies
@@ -25,6 +26,7 @@ from apps.ingest.locking import lock_project
 from apps.ingest.parsing import Kind, MalformedMail, ParsedMail, SubjectInfo
 from apps.ingest.parsing.content import changed_files
 from apps.ingest.parsing.hashing import hash_diff
+from apps.patches import lookups
 from apps.patches.models import (
     Cover,
     CoverComment,
@@ -145,6 +147,15 @@ def _find_project(
     return None
 
 
+def _lock(project: Project, context: IngestContext) -> None:
+    held = context.locks_held
+    if held is not None and project.pk in held:
+        return  # this transaction locked the project for an earlier mail
+    lock_project(project.pk, session_timeout=context.session_lock_timeout)
+    if held is not None:
+        held.add(project.pk)
+
+
 def _ingest(
     parsed: ParsedMail, *, list_id: str | None, context: IngestContext
 ) -> IngestResult:
@@ -162,8 +173,13 @@ def _ingest(
     if kind is Kind.NOTHING:
         return _dropped("no diff and no text", parsed.msgid)
     store = _Store(parsed=parsed, project=project, info=info, context=context)
-    with transaction.atomic():
-        lock_project(project.pk, session_timeout=context.session_lock_timeout)
+    # No savepoint when an archive run stores several mails in one
+    # transaction (``context.locks_held`` is set then): any failure there
+    # rolls the whole batch back and the run stores those mails one by one,
+    # so a savepoint per mail would only add two round trips.
+    batched = context.locks_held is not None
+    with transaction.atomic(savepoint=not batched), events_batched():
+        _lock(project, context)
         if kind is Kind.PATCH:
             return store.patch()
         if kind is Kind.COVER:
@@ -186,6 +202,12 @@ class _Store:
     def msgid(self) -> str:
         return self.parsed.msgid or ""
 
+    def _taken(self, model: type[Model], parent_column: str, parent_id: int) -> bool:
+        """Return whether this mail's Message-Id is stored under that parent."""
+        return lookups.msgid_taken(
+            model, parent_column=parent_column, parent_id=parent_id, msgid=self.msgid
+        )
+
     def _duplicate(self) -> IngestResult:
         logger.warning("Duplicate mail for message ID %s", self.msgid)
         return IngestResult(Outcome.DUPLICATE, msgid=self.msgid)
@@ -201,7 +223,7 @@ class _Store:
 
     def patch(self) -> IngestResult:
         parsed = self.parsed
-        if Patch.objects.filter(project=self.project, msgid=self.msgid).exists():
+        if self._taken(Patch, "project_id", self.project.pk):
             return self._duplicate()
         submitter = self._author()
         slot = series_slot_for_patch(
@@ -289,7 +311,7 @@ class _Store:
 
     def cover(self) -> IngestResult | None:
         """Store a cover letter; None when it is to be handled as a reply."""
-        if Cover.objects.filter(project=self.project, msgid=self.msgid).exists():
+        if self._taken(Cover, "project_id", self.project.pk):
             # Checked first: upstream's name test below would otherwise turn
             # a re-delivered threaded cover into a comment (its bug B3).
             return self._duplicate()
@@ -333,7 +355,7 @@ class _Store:
         addressed = False if self.parsed.hints.action_required else None
         patch = self._parent_patch(refs)
         if patch is not None:
-            if PatchComment.objects.filter(patch=patch, msgid=self.msgid).exists():
+            if self._taken(PatchComment, "patch_id", patch.pk):
                 return self._duplicate()
             comment = patch_comment_create(
                 patch=patch,
@@ -349,7 +371,7 @@ class _Store:
         cover = self._parent_cover(refs)
         if cover is None:
             return _dropped("reply to a mail that is not stored", self.msgid)
-        if CoverComment.objects.filter(cover=cover, msgid=self.msgid).exists():
+        if self._taken(CoverComment, "cover_id", cover.pk):
             return self._duplicate()
         comment = cover_comment_create(
             cover=cover,
@@ -365,7 +387,7 @@ class _Store:
     def _parent_patch(self, refs: list[str]) -> Patch | None:
         """Return the patch the nearest known reference is, or is a comment on."""
         return self._nearest_parent(
-            refs, Patch, PatchComment, "patch", ("id", "msgid", "project_id", "content")
+            refs, Patch, PatchComment, "patch", ("id", "msgid", "project_id")
         )
 
     def _parent_cover(self, refs: list[str]) -> Cover | None:
@@ -388,20 +410,15 @@ class _Store:
         cost does not grow with the database. A direct reply (the common
         case) takes one query.
         """
-        parents = {
-            p.msgid: p
-            for p in parent_model.objects.filter(
-                project=self.project, msgid__in=refs
-            ).only(*fields)
-        }
+        parents = lookups.by_msgids(
+            parent_model, project_id=self.project.pk, msgids=refs, columns=fields
+        )
         if refs[0] in parents:
             return parents[refs[0]]
         # Comments by Message-Id, oldest first: when an id repeats, the latest
         # comment on a parent of this project wins, as upstream.
-        rows = list(
-            comment_model.objects.filter(msgid__in=refs)
-            .order_by("date", "id")
-            .values_list("msgid", f"{parent_field}_id")
+        rows = lookups.comment_parents(
+            comment_model, parent_column=f"{parent_field}_id", msgids=refs
         )
         by_id = {p.pk: p for p in parents.values()}
         wanted = {parent_id for _, parent_id in rows} - set(by_id)

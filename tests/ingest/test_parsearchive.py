@@ -6,6 +6,7 @@ import mailbox
 import pytest
 from django.core.management import CommandError, call_command
 
+from apps.events.models import Event
 from apps.patches.models import Cover, Patch, Series
 from tests.ingest.helpers import LIST_ID, corpus_file, make_mail, mbox_mails
 
@@ -234,3 +235,48 @@ def test_a_database_outage_is_retried_once_then_stops_with_75(
     assert exit_info.value.code == 75
     assert "Stopping: database unavailable: test" in err.getvalue()
     assert Patch.objects.count() == 1  # the first mail, stored on its retry
+
+
+def test_a_failing_mail_inside_a_transaction_batch_loses_nothing_else(
+    test_project, settings, tmp_path
+):
+    """Mails share transactions; one that fails is replayed alone and saved."""
+    settings.FAILED_MAIL_DIR = tmp_path / "failed"
+    diff = (
+        "---\n a | 1 +\n\ndiff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1,2 @@\n"
+        " a\n+{}\n"
+    )
+    box = mailbox.mbox(tmp_path / "archive.mbox")
+    box.add(make_mail(diff.format(1), subject="[PATCH 1/2] one", msgid="<s-1@x>"))
+    # Parses, but its sender is not an address: fails once it is being stored.
+    box.add(
+        make_mail(
+            diff.format(9), subject="[PATCH] bad", msgid="<bad@x>", sender="nobody"
+        )
+    )
+    box.add(
+        make_mail(
+            diff.format(2),
+            subject="[PATCH 2/2] two",
+            msgid="<s-2@x>",
+            headers={"In-Reply-To": "<s-1@x>"},
+        )
+    )
+    box.close()
+    output = run(str(tmp_path / "archive.mbox"), "--list-id", LIST_ID)
+    assert "     2 patches" in output
+    assert "     1 errors" in output
+    series = Series.objects.get()
+    assert [p.name for p in series.patches.order_by("number")] == [
+        "[1/2] one",
+        "[2/2] two",
+    ]
+    # Replaying the batch one mail at a time recorded each event once.
+    assert sorted(Event.objects.values_list("category", flat=True)) == sorted(
+        ["series-created"]
+        + ["patch-created"] * 2
+        + ["patch-completed"] * 2
+        + ["series-completed"]
+    )
+    failed = mailbox.Maildir(tmp_path / "failed", factory=None, create=False)
+    assert [b"<bad@x>" in failed.get_bytes(key) for key in failed.iterkeys()] == [True]

@@ -27,6 +27,7 @@ from apps.events.services import (
     record_series_completed,
     record_series_created,
 )
+from apps.patches import lookups
 from apps.patches.models import Cover, Patch, Series, SeriesReference
 from apps.people.models import Person
 from apps.projects.models import Project
@@ -49,14 +50,7 @@ def series_by_reference(*, project: Project, msgids: Sequence[str]) -> Series | 
     whatever its version or age, and so it does here (grouping must match).
     """
     wanted = list(dict.fromkeys(msgid[:MAX_MSGID] for msgid in msgids))
-    if not wanted:
-        return None
-    found = {
-        ref.msgid: ref.series
-        for ref in SeriesReference.objects.filter(
-            project=project, msgid__in=wanted
-        ).select_related("series")
-    }
+    found = lookups.series_by_references(project_id=project.pk, msgids=wanted)
     return next((found[msgid] for msgid in wanted if msgid in found), None)
 
 
@@ -80,12 +74,7 @@ def series_by_markers(
 
 def _series_numbers(series: Series) -> dict[int, int]:
     """Return {number: patch id} of the patches linked to ``series``."""
-    return {
-        number: patch_id
-        for patch_id, number in Patch.objects.filter(series=series).values_list(
-            "id", "number"
-        )
-    }
+    return lookups.series_numbers(series.pk)
 
 
 def series_create(

@@ -24,7 +24,7 @@ from apps.patches.models import (
     Tag,
 )
 from apps.patches.services.tags import (
-    patch_refresh_tags,
+    patch_add_tag_counts,
     patch_tags_init,
     tag_counts,
 )
@@ -114,10 +114,9 @@ def patch_comment_create(
     addressed: bool | None,
     tags: Sequence[Tag] = (),
 ) -> PatchComment:
-    """Store a reply to ``patch``, recount its tags, record patch-comment-created.
+    """Store a reply to ``patch``, add its tags, record patch-comment-created.
 
-    ``patch.content`` must be loaded (the tag count reads it); ``tags`` as
-    for ``patch_create``.
+    ``tags`` as for ``patch_create``.
     """
     comment = PatchComment.objects.create(
         patch=patch,
@@ -128,10 +127,8 @@ def patch_comment_create(
         content=content,
         addressed=addressed,
     )
-    # A reply without tags cannot change the counts (tag definitions only
-    # change with a retag), so only replies that carry one trigger a recount.
-    if tags and tag_counts([content], tags):
-        patch_refresh_tags(patch_id=patch.pk, content=patch.content, tags=tags)
+    if tags:
+        patch_add_tag_counts(patch_id=patch.pk, counts=tag_counts([content], tags))
     record_patch_comment_created(comment=comment)
     return comment
 

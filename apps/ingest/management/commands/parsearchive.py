@@ -8,6 +8,7 @@ following mail would fail too.
 """
 
 import contextlib
+import itertools
 import logging
 import sys
 import time
@@ -22,8 +23,9 @@ from django.core.management.base import (
     CommandParser,
     OutputWrapper,
 )
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 
+from apps.events.services import events_batched
 from apps.ingest.archive import Archive, open_archive
 from apps.ingest.context import IngestContext
 from apps.ingest.exceptions import TemporaryFailure, Unparseable
@@ -35,6 +37,8 @@ from apps.ingest.services import Outcome, ingest_parsed
 logger = logging.getLogger(__name__)
 
 EX_TEMPFAIL = 75
+# Mails stored per transaction (see Command._ingest_batch).
+TRANSACTION_BATCH = 100
 SQLITE_CACHE_KIB = 128 * 1024
 # Loggers whose per-mail messages the verbosity controls (as upstream does:
 # the default hides per-mail warnings such as duplicates).
@@ -144,14 +148,15 @@ class Command(BaseCommand):
         failed_dir: Path | None = None
         done = 0
         for archive in archives:
-            for parsed in parser.parse(archive):
-                outcome = self._ingest_one(parsed, list_id, context)
-                if isinstance(outcome, Path):
-                    counts["errors"] += 1
-                    failed_dir = outcome.parent.parent
-                else:
-                    counts[_COUNTED[outcome]] += 1
-                done += 1
+            mails = parser.parse(archive)
+            while batch := list(itertools.islice(mails, TRANSACTION_BATCH)):
+                for outcome in self._ingest_batch(batch, list_id, context):
+                    if isinstance(outcome, Path):
+                        counts["errors"] += 1
+                        failed_dir = outcome.parent.parent
+                    else:
+                        counts[_COUNTED[outcome]] += 1
+                    done += 1
                 progress.update(done)
         progress.finish(done)
         if verbosity > 0:
@@ -167,6 +172,38 @@ class Command(BaseCommand):
             except (FileNotFoundError, NotADirectoryError) as exc:
                 raise CommandError(f"Invalid path: {name}") from exc
         return archives
+
+    def _ingest_batch(
+        self, batch: list[Parsed], list_id: str | None, context: IngestContext
+    ) -> list[Outcome | Path]:
+        """Store a batch of mails in one transaction; return their outcomes.
+
+        Each mail's writes are still all-or-nothing, and a batch commits as a
+        whole: if any mail of it fails, the batch is rolled back and its mails
+        are stored one transaction each, so the failing one is saved alone.
+        Sharing the transaction (and the project lock) saves most of the
+        per-mail round trips to the database.
+        """
+        stored = [parsed for parsed in batch if parsed.mail is not None]
+        outcomes: dict[int, Outcome | Path] = {}
+        context.locks_held = set()
+        try:
+            with transaction.atomic(), events_batched():
+                for parsed in stored:
+                    result = ingest_parsed(
+                        parsed.mail, list_id=list_id, context=context
+                    )
+                    outcomes[id(parsed)] = result.outcome
+        except Exception:  # replayed one by one below
+            outcomes.clear()
+        finally:
+            context.locks_held = None
+        return [
+            outcomes[id(parsed)]
+            if id(parsed) in outcomes
+            else self._ingest_one(parsed, list_id, context)
+            for parsed in batch
+        ]
 
     def _ingest_one(
         self, parsed: Parsed, list_id: str | None, context: IngestContext
