@@ -1,13 +1,13 @@
 """Parallel ``parsemail`` processes assemble complete series (upstream's bug B4).
 
-Eight real parsemail processes (``python -m apps.ingest.cli``, what the MTA
-wrapper ``scripts/parsemail.sh`` runs: storing the mail themselves in the
-first round, handing it to the ingest server in the others) deliver, in
-shuffled order, three versions of a 20-patch series with cover letters,
-plus replies (each reply is handed out once its parent was delivered: a
-reply to a mail not yet stored is dropped by design). Expected every time:
-three complete series, 60 patches, 3 cover letters, every reply stored on
-its parent, nothing twice, exit 0.
+Eight real parsemail processes at a time (``python -m apps.ingest.cli``,
+what the MTA wrapper ``scripts/parsemail.sh`` runs; one process per mail,
+each storing its mail itself) deliver, in shuffled order, three versions of
+a 20-patch series with cover letters, plus replies (each reply is handed out
+once its parent was delivered: a reply to a mail not yet stored is dropped
+by design), five rounds over. Expected every time: three complete series,
+60 patches, 3 cover letters, every reply stored on its parent, nothing
+twice, exit 0. A last round goes through the ingest server.
 """
 
 import os
@@ -246,9 +246,12 @@ def ingest_server(env: dict[str, str], socket_path: Path) -> Iterator[dict[str, 
         server.wait(timeout=30)
 
 
-def test_parallel_delivery_assembles_complete_series(postgres_only, tmp_path):
-    # Let the processes share compiled modules instead of each compiling
-    # the project's sources again.
+def delivery_env(tmp_path: Path) -> dict[str, str]:
+    """Environment of the delivering processes: this test's database.
+
+    Bytecode writing stays on so the processes share compiled modules
+    instead of each compiling the project's sources again.
+    """
     env = {
         k: v
         for k, v in os.environ.items()
@@ -259,24 +262,32 @@ def test_parallel_delivery_assembles_complete_series(postgres_only, tmp_path):
         DATABASE_URL=database_url(),
         PATCHSERVER_FAILED_MAIL_DIR=str(tmp_path / "failed"),
     )
-    # Round 1: each process starts Django and stores its mail itself (an MTA
-    # without the ingest server). Rounds 2-5: each process hands its mail to
-    # the ingest server, which stores it in a forked process of its own
-    # (quicker, so the test repeats more within its time budget).
+    return env
+
+
+def test_parallel_delivery_assembles_complete_series(postgres_only, tmp_path):
+    env = delivery_env(tmp_path)
+    # Every round: each process starts Django and stores its mail itself, as
+    # with an MTA piping to parsemail.
     for round_number in range(ROUNDS):
         project = ProjectFactory(
             linkname=f"parallel-{round_number}",
             listid=f"parallel-{round_number}.example.com",
         )
         mails = series_mails(f"round{round_number}")
-        if round_number == 0:
-            results = deliver_in_parallel(mails, project.listid, env, seed=0)
-        else:
-            with ingest_server(env, tmp_path / "ingest.sock") as server_env:
-                results = deliver_in_parallel(
-                    mails, project.listid, server_env, seed=round_number
-                )
-            for _, run in results:
-                assert b"storing the mail directly" not in run.stderr
+        results = deliver_in_parallel(mails, project.listid, env, seed=round_number)
         check_round(project, mails, results)
+    assert not (tmp_path / "failed").exists()
+
+
+def test_parallel_delivery_through_the_ingest_server(postgres_only, tmp_path):
+    """The same through ``ingestserver``: its forked workers queue per project."""
+    env = delivery_env(tmp_path)
+    project = ProjectFactory(linkname="parallel-server", listid="server.example.com")
+    mails = series_mails("server")
+    with ingest_server(env, tmp_path / "ingest.sock") as server_env:
+        results = deliver_in_parallel(mails, project.listid, server_env, seed=99)
+    for _, run in results:
+        assert b"storing the mail directly" not in run.stderr
+    check_round(project, mails, results)
     assert not (tmp_path / "failed").exists()
