@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 # Development runs only: `make run` is a local demo server, not a deployment.
-RUN_ENV := DEBUG=1
+RUN_ENV := DEBUG=1 ENABLE_XMLRPC=1
 
 .PHONY: help venv run test lint format migrations clean
 

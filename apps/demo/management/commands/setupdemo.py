@@ -28,7 +28,11 @@ class Command(BaseCommand):
             f"Demo mail:    {mail.patches} patches, {mail.covers} cover letters, "
             f"{mail.comments} comments in {mail.series} series"
         )
-        self.stdout.write(f"Admin:        {url}/admin/")
+        self.stdout.write(f"Patches:      {url}/project/{project.linkname}/list/")
+        self.stdout.write(f"REST API:     {url}/api/")
+        self.stdout.write(
+            f"Admin:        {url}/admin/ (the same account logs in everywhere)"
+        )
         self.stdout.write(f"  username:   {admin.username}")
         if admin.password is None:
             self.stdout.write(
