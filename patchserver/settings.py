@@ -125,6 +125,16 @@ def _database() -> dict:
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DATABASE_PREPARED_STATEMENTS", True
+    ):
+        # Pages run the same few queries with new values; planning them
+        # (joins of up to a dozen tables) cost more than running them. With
+        # server-side binding psycopg prepares a statement once it has run
+        # twice on a connection, and later runs skip the planner. Turn off
+        # behind a pooler in transaction mode (PgBouncer < 1.21), where a
+        # prepared statement may be missing from the next server connection.
+        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
     return config
 
 

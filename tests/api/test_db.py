@@ -39,3 +39,16 @@ def test_other_databases_are_left_alone(django_assert_num_queries):
         pytest.skip("checks the no-op path")
     with django_assert_num_queries(0), fixed_join_order():
         pass
+
+
+@pytest.mark.requires_postgres
+def test_postgresql_plans_a_repeated_page_query_once(client):
+    """The API's row queries are prepared, so later requests skip planning."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL setting")
+    for _ in range(3):
+        assert client.get("/api/patches/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "patches_patch"' in statement for statement in prepared)

@@ -185,3 +185,14 @@ def test_upstream_settings_have_upstream_defaults(tmp_path):
         "TIME_ZONE": "UTC",
         "USE_TZ": True,
     }
+
+
+def test_postgresql_prepares_repeated_statements_unless_turned_off(tmp_path):
+    env = PRODUCTION_ENV | {"DATABASE_URL": "postgres://pw@db.example.org/patches"}
+    options = settings_json(["DATABASES"], env, tmp_path)["DATABASES"]["default"][
+        "OPTIONS"
+    ]
+    assert options == {"server_side_binding": True, "prepare_threshold": 2}
+    off = env | {"DATABASE_PREPARED_STATEMENTS": "0"}
+    options = settings_json(["DATABASES"], off, tmp_path)["DATABASES"]["default"]
+    assert not options.get("OPTIONS")
