@@ -6,7 +6,10 @@ count tests pin these). Bodies (``diff``, ``content``, ``headers``) are left
 unloaded wherever they are not shown.
 """
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
 
 from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series
 
@@ -90,21 +93,97 @@ def _series_base() -> QuerySet[Series]:
         )
         .defer(*(f"cover_letter__{name}" for name in _COVER_BODIES))
         .with_received_counts()
-        .prefetch_related(
-            Prefetch("patches", queryset=embedded_patches()),
-            Prefetch("dependencies", queryset=Series.objects.only("id").order_by("id")),
-            Prefetch("dependents", queryset=Series.objects.only("id").order_by("id")),
-        )
     )
 
 
 def series_list() -> QuerySet[Series]:
-    """Return series with their cover letter, patches (by date) and counts."""
+    """Return series with their cover letter and counts, by id.
+
+    ``attach_series_members`` adds what a series shows of its patches and
+    dependencies, once the page's series are known.
+    """
     return _series_base().order_by("id")
 
 
 def series_detail_queryset() -> QuerySet[Series]:
     return _series_base()
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectLinks:
+    """What links to a project's messages read of the project."""
+
+    linkname: str
+    list_archive_url_format: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedPatch:
+    """A patch as its series shows it: the fields and what its links read."""
+
+    id: int
+    msgid: str
+    name: str
+    date: dt.datetime
+    project: ProjectLinks
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def attach_series_members(
+    series_rows: list[Series], *, dependencies: bool
+) -> list[Series]:
+    """Give each series its patches and, if asked, its dependency ids.
+
+    Sets ``member_patches`` (by date) and ``dependency_ids`` /
+    ``dependent_ids`` (ascending). One query each, whatever the number of
+    series; the patches come as plain rows, not models, as a page of series
+    embeds hundreds of them.
+    """
+    by_id = {series.pk: series for series in series_rows}
+    for series in series_rows:
+        series.member_patches = []
+        series.dependency_ids = []
+        series.dependent_ids = []
+    if not by_id:
+        return series_rows
+    projects: dict[tuple[str, str], ProjectLinks] = {}
+    rows = (
+        Patch.objects.filter(series_id__in=by_id)
+        .order_by("date", "id")
+        .values_list(
+            "series_id",
+            "id",
+            "msgid",
+            "name",
+            "date",
+            "project__linkname",
+            "project__list_archive_url_format",
+        )
+    )
+    for series_id, patch_id, msgid, name, date, *project_fields in rows:
+        key = tuple(project_fields)
+        project = projects.get(key)
+        if project is None:
+            project = projects[key] = ProjectLinks(*project_fields)
+        by_id[series_id].member_patches.append(
+            EmbeddedPatch(patch_id, msgid, name, date, project)
+        )
+    if dependencies:
+        edges = list(
+            Series.dependencies.through.objects.filter(
+                Q(from_series_id__in=by_id) | Q(to_series_id__in=by_id)
+            ).values_list("from_series_id", "to_series_id")
+        )
+        for dependent, dependency in sorted(edges):
+            if dependent in by_id:
+                by_id[dependent].dependency_ids.append(dependency)
+        for dependent, dependency in sorted(edges, key=lambda edge: edge[::-1]):
+            if dependency in by_id:
+                by_id[dependency].dependent_ids.append(dependent)
+    return series_rows
 
 
 def patch_comment_list(*, patch_id: int) -> QuerySet[PatchComment]:

@@ -227,6 +227,24 @@ class TestSeries:
             f"http://testserver/api/series/{world.series.pk}/"
         ]
 
+    def test_list_shows_each_series_its_own_dependencies_in_order(self, api, world):
+        world.project.show_dependencies = True
+        world.project.save()
+        first, second = (
+            SeriesFactory(project=world.project),
+            SeriesFactory(project=world.project),
+        )
+        world.series.dependencies.add(second, first)
+        listed = {s["id"]: s for s in api.get(url("series/")).json()}
+        link = "http://testserver/api/series/{}/".format
+        assert listed[world.series.pk]["dependencies"] == [
+            link(first.pk),
+            link(second.pk),
+        ]
+        assert listed[world.series.pk]["dependents"] == []
+        assert listed[first.pk]["dependents"] == [link(world.series.pk)]
+        assert listed[second.pk]["dependencies"] == []
+
 
 class TestComments:
     def test_list_fields_and_versions(self, api, world):

@@ -35,9 +35,12 @@ class SeriesSerializer(ApiSerializer):
     )
     mbox = WebLinkField(links.series_mbox_path)
     cover_letter = EmbeddedCoverSerializer(read_only=True)
-    patches = EmbeddedPatchSerializer(many=True, read_only=True)
-    dependencies = ComputedField(lambda series: series.dependencies.all(), URIS)
-    dependents = ComputedField(lambda series: series.dependents.all(), URIS)
+    # What attach_series_members (apps.patches.selectors) set on the series.
+    patches = EmbeddedPatchSerializer(
+        many=True, read_only=True, source="member_patches"
+    )
+    dependencies = ComputedField(lambda series: series.dependency_ids, URIS)
+    dependents = ComputedField(lambda series: series.dependent_ids, URIS)
 
     class Meta:
         model = Series
@@ -72,7 +75,7 @@ class SeriesSerializer(ApiSerializer):
                     self.context["request"], "api-series-detail", ("pk",)
                 )
                 for key in ("dependencies", "dependents"):
-                    data[key] = [build(other.pk) for other in data[key]]
+                    data[key] = [build(pk) for pk in data[key]]
             else:
                 del data["dependencies"]
                 del data["dependents"]

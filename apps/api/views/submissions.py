@@ -7,12 +7,22 @@ from apps.api.filters import CoverFilterSet, SeriesFilterSet
 from apps.api.permissions import ReadAnyoneWriteNobody
 from apps.api.serializers.covers import CoverDetailSerializer, CoverSerializer
 from apps.api.serializers.series import SeriesSerializer
+from apps.api.versioning import at_least
 from apps.patches.selectors import (
+    attach_series_members,
     cover_detail_queryset,
     cover_list,
     series_detail_queryset,
     series_list,
 )
+
+
+def with_members(request, series_rows: list) -> list:
+    """Attach the series' patches and, where shown, their dependencies."""
+    dependencies = at_least(request, "1.4") and any(
+        series.project.show_dependencies for series in series_rows
+    )
+    return attach_series_members(series_rows, dependencies=dependencies)
 
 
 class CoverList(ApiViewMixin, generics.ListAPIView):
@@ -63,6 +73,9 @@ class SeriesList(ApiViewMixin, generics.ListAPIView):
     def get_queryset(self):
         return series_list()
 
+    def paginate_queryset(self, queryset):
+        return with_members(self.request, super().paginate_queryset(queryset))
+
 
 class SeriesDetail(ApiViewMixin, generics.RetrieveAPIView):
     """Show a series."""
@@ -72,3 +85,6 @@ class SeriesDetail(ApiViewMixin, generics.RetrieveAPIView):
 
     def get_queryset(self):
         return series_detail_queryset()
+
+    def get_object(self):
+        return with_members(self.request, [super().get_object()])[0]
