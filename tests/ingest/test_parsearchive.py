@@ -280,3 +280,30 @@ def test_a_failing_mail_inside_a_transaction_batch_loses_nothing_else(
     )
     failed = mailbox.Maildir(tmp_path / "failed", factory=None, create=False)
     assert [b"<bad@x>" in failed.get_bytes(key) for key in failed.iterkeys()] == [True]
+
+
+@pytest.mark.requires_postgres
+def test_an_archive_run_plans_every_statement(test_project, tmp_path):
+    """No statement is prepared, so none keeps a plan made for small tables."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL prepared statements")
+    archive = mailbox.mbox(tmp_path / "archive.mbox")
+    for number in range(8):
+        archive.add(
+            make_mail(
+                "change\n---\n a | 1 +\n--- a/a\n+++ b/a\n@@ -0,0 +1 @@\n+x\n",
+                subject=f"[PATCH] change {number}",
+                msgid=f"<single-{number}@example.com>",
+            )
+        )
+    archive.flush()
+    run(str(tmp_path / "archive.mbox"), "--list-id", LIST_ID)
+    assert Patch.objects.count() == 8
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert not [sql for sql in prepared if "msgid" in sql], prepared
+    # Statements of the requests that follow are prepared again.
+    assert connection.connection.prepare_threshold == 2
