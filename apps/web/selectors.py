@@ -13,7 +13,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -327,40 +326,11 @@ def person_get(person_id: int) -> Person | None:
 # --- patch and cover pages ------------------------------------------------------
 
 
-def _comments(model) -> Prefetch:
-    return Prefetch(
-        "comments",
-        queryset=model.objects.select_related("submitter").order_by("date", "id"),
-    )
-
-
-def patch_detail(linkname: str, msgid: str) -> Patch | None:
-    """Return the patch with project, series, cover letter and comments, or None.
-
-    Two queries: the patch with everything it points to, and its comments.
-    """
-    return (
-        Patch.objects.filter(project__linkname=linkname, msgid=msgid)
-        .select_related(
-            "project",
-            "state",
-            "submitter",
-            "delegate",
-            "series",
-            "series__cover_letter",
-        )
-        .defer("series__cover_letter__content", "series__cover_letter__headers")
-        .prefetch_related(_comments(PatchComment))
-        .first()
-    )
-
-
 def cover_detail(linkname: str, msgid: str) -> Cover | None:
     """Return the cover letter with project, series and comments, or None."""
     return (
         Cover.objects.filter(project__linkname=linkname, msgid=msgid)
         .select_related("project", "submitter", "series")
-        .prefetch_related(_comments(CoverComment))
         .first()
     )
 
@@ -371,38 +341,6 @@ def patch_exists(project: Project, msgid: str) -> bool:
 
 def cover_exists(project: Project, msgid: str) -> bool:
     return Cover.objects.filter(project=project, msgid=msgid).exists()
-
-
-def patch_checks(patch: Patch) -> list[Check]:
-    """Return the newest check per (user, context), by user then context.
-
-    A patch has few checks, so they are read in order and the older ones
-    of each (user, context) skipped here (the newest is the latest date,
-    then the latest id); the anti-join costs more to build.
-    """
-    checks = (
-        Check.objects.filter(patch=patch)
-        .select_related("user")
-        .order_by("user__username", "user_id", "context", "-date", "-id")
-    )
-    newest = []
-    seen = set()
-    for check in checks:
-        key = (check.user_id, check.context)
-        if key not in seen:
-            seen.add(key)
-            newest.append(check)
-    return newest
-
-
-def series_patches(series_id: int) -> list[Patch]:
-    """Return a series' patches in series order (names and links only)."""
-    return list(
-        Patch.objects.filter(series_id=series_id)
-        .select_related("project")
-        .only("name", "msgid", "number", "date", "project_id", "project__linkname")
-        .order_by("number", "date", "id")
-    )
 
 
 def related_patches(patch: Patch) -> tuple[list[Patch], list[Patch]]:

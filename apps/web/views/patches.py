@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from apps.patches import links, rules
 from apps.patches.exceptions import PatchError
 from apps.patches.services.updates import patch_update
-from apps.web import selectors
+from apps.web import page_sql, selectors
 from apps.web.bulk import Outcome, add_to_bundle, create_bundle
 from apps.web.forms import PatchUpdateForm
 from apps.web.views.common import project_or_404, site_base_url
@@ -75,7 +75,7 @@ def _update_patch(request, patch, form) -> None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def patch_detail(request, project_id, msgid):
     msgid = links.segment_to_msgid(msgid)
-    patch = selectors.patch_detail(project_id, msgid)
+    patch = page_sql.patch_detail(project_id, msgid)
     if patch is None:
         project = project_or_404(project_id)
         if selectors.cover_exists(project, msgid):
@@ -132,7 +132,7 @@ def _patch_context(request, patch, form, errors) -> dict:
     cover = series_patches = None
     if patch.series_id is not None:
         cover = patch.series.cover_letter
-        series_patches = selectors.series_patches(patch.series_id)
+        series_patches = page_sql.series_patches(patch.series_id, project)
     same_project, other_projects = selectors.related_patches(patch)
     commit_url = None
     if patch.commit_ref and project.commit_url_format:
@@ -144,9 +144,9 @@ def _patch_context(request, patch, form, errors) -> dict:
         "submission": patch,
         "is_patch": True,
         "comments": _with_permissions(
-            request, patch.comments.all(), rules.can_edit_patch_comment
+            request, page_sql.comments(patch), rules.can_edit_patch_comment
         ),
-        "checks": selectors.patch_checks(patch),
+        "checks": page_sql.patch_checks(patch),
         "series": patch.series,
         "series_cover": cover,
         # Built from the patch's project: the cover's own is not loaded.
@@ -187,7 +187,7 @@ def cover_detail(request, project_id, msgid):
     series = getattr(cover, "series", None)
     series_patches = None
     if series is not None:
-        series_patches = selectors.series_patches(series.pk)
+        series_patches = page_sql.series_patches(series.pk, project)
     return render(
         request,
         "patches/detail.html",
@@ -197,7 +197,7 @@ def cover_detail(request, project_id, msgid):
             "submission": cover,
             "is_patch": False,
             "comments": _with_permissions(
-                request, cover.comments.all(), rules.can_edit_cover_comment
+                request, page_sql.comments(cover), rules.can_edit_cover_comment
             ),
             "series": series,
             "series_cover": cover if series is not None else None,
