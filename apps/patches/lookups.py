@@ -12,21 +12,12 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from apps.patches.fixed_sql import fetch, table
 from apps.patches.models import Patch, Series, SeriesReference
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _placeholders(values: Sequence) -> str:
     return ", ".join(["%s"] * len(values))
-
-
-def _rows(sql: str, params: Sequence) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def msgid_taken(model, *, parent_column: str, parent_id: int, msgid: str) -> bool:
@@ -36,11 +27,11 @@ def msgid_taken(model, *, parent_column: str, parent_id: int, msgid: str) -> boo
     patches and covers, ``patch_id`` / ``cover_id`` for comments.
     """
     sql = (
-        f"SELECT 1 FROM {_table(model)} "  # noqa: S608 - names are fixed
+        f"SELECT 1 FROM {table(model)} "  # noqa: S608 - names are fixed
         f"WHERE {connection.ops.quote_name(parent_column)} = %s AND msgid = %s "
         "LIMIT 1"
     )
-    return bool(_rows(sql, [parent_id, msgid]))
+    return bool(fetch(sql, [parent_id, msgid]))
 
 
 def by_msgids(model, *, project_id: int, msgids: Sequence[str], columns: Sequence[str]):
@@ -49,12 +40,12 @@ def by_msgids(model, *, project_id: int, msgids: Sequence[str], columns: Sequenc
         return {}
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     sql = (
-        f"SELECT {names} FROM {_table(model)} "  # noqa: S608
+        f"SELECT {names} FROM {table(model)} "  # noqa: S608
         f"WHERE project_id = %s AND msgid IN ({_placeholders(msgids)})"
     )
     instances = (
         model.from_db(connection.alias, columns, row)
-        for row in _rows(sql, [project_id, *msgids])
+        for row in fetch(sql, [project_id, *msgids])
     )
     return {instance.msgid: instance for instance in instances}
 
@@ -65,10 +56,10 @@ def comment_parents(comment_model, *, parent_column: str, msgids: Sequence[str])
         return []
     sql = (
         f"SELECT msgid, {connection.ops.quote_name(parent_column)} "  # noqa: S608
-        f"FROM {_table(comment_model)} WHERE msgid IN ({_placeholders(msgids)}) "
+        f"FROM {table(comment_model)} WHERE msgid IN ({_placeholders(msgids)}) "
         "ORDER BY date, id"
     )
-    return _rows(sql, list(msgids))
+    return fetch(sql, list(msgids))
 
 
 _SERIES_COLUMNS = [field.attname for field in Series._meta.concrete_fields]
@@ -82,17 +73,17 @@ def series_by_references(
         return {}
     columns = ", ".join(f"s.{connection.ops.quote_name(c)}" for c in _SERIES_COLUMNS)
     sql = (
-        f"SELECT r.msgid, {columns} FROM {_table(SeriesReference)} r "  # noqa: S608
-        f"JOIN {_table(Series)} s ON s.id = r.series_id "
+        f"SELECT r.msgid, {columns} FROM {table(SeriesReference)} r "  # noqa: S608
+        f"JOIN {table(Series)} s ON s.id = r.series_id "
         f"WHERE r.project_id = %s AND r.msgid IN ({_placeholders(msgids)})"
     )
     return {
         row[0]: Series.from_db(connection.alias, _SERIES_COLUMNS, row[1:])
-        for row in _rows(sql, [project_id, *msgids])
+        for row in fetch(sql, [project_id, *msgids])
     }
 
 
 def series_numbers(series_id: int) -> dict[int, int]:
     """Return {number: patch id} of the patches linked to the series."""
-    sql = f"SELECT number, id FROM {_table(Patch)} WHERE series_id = %s"  # noqa: S608
-    return dict(_rows(sql, [series_id]))
+    sql = f"SELECT number, id FROM {table(Patch)} WHERE series_id = %s"  # noqa: S608
+    return dict(fetch(sql, [series_id]))
