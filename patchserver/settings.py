@@ -269,6 +269,10 @@ ENABLE_REST_API = env_bool("ENABLE_REST_API", True)
 ENABLE_XMLRPC = env_bool("ENABLE_XMLRPC", False)
 COMPAT_REDIR = env_bool("COMPAT_REDIR", True)
 FORCE_HTTPS_LINKS = env_bool("FORCE_HTTPS_LINKS", False)
+# scheme://host of the site as its users reach it, for links in mail. Mail
+# sent while serving a request can use the request's host; notification
+# digests are sent by a command and need this (else the first served host).
+SITE_BASE_URL = env_str("SITE_BASE_URL", "").rstrip("/")
 CONFIRMATION_VALIDITY_DAYS = env_int("CONFIRMATION_VALIDITY_DAYS", 7)
 NOTIFICATION_DELAY_MINUTES = env_int("NOTIFICATION_DELAY_MINUTES", 10)
 NOTIFICATION_FROM_EMAIL = env_str("NOTIFICATION_FROM_EMAIL", DEFAULT_FROM_EMAIL)

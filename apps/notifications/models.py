@@ -30,3 +30,17 @@ class PatchChangeNotification(models.Model):
 
     def __str__(self) -> str:
         return f"Patch {self.patch_id} changed from {self.orig_state}"
+
+
+class EventCursor(models.Model):
+    """How far a reader of the event log has got: the last event id it read.
+
+    ``send_notifications`` folds state-change events into pending
+    notifications from here on.
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    last_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} at event {self.last_event_id}"

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from apps.patches.models import (
@@ -11,6 +12,13 @@ from apps.patches.models import (
     State,
     Tag,
 )
+from apps.patches.rules import is_maintainer
+from apps.patches.services.updates import patch_update
+
+# The fields people change on a patch: edits to them go through the same
+# service as the web UI and the API, which records their events (and so the
+# state-change notifications) whoever made them.
+_TRACKED_FIELDS = ("state", "delegate", "archived", "commit_ref", "pull_url")
 
 
 @admin.register(State)
@@ -33,8 +41,28 @@ class SubmissionAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
+class PatchAdminForm(forms.ModelForm):
+    class Meta:
+        model = Patch
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose
+
+    def clean(self):
+        cleaned = super().clean()
+        delegate = cleaned.get("delegate")
+        project = cleaned.get("project")
+        if (
+            delegate is not None
+            and project is not None
+            and not is_maintainer(delegate, project.pk)
+        ):
+            self.add_error("delegate", f"{delegate} is not a maintainer of {project}.")
+        return cleaned
+
+
 @admin.register(Patch)
 class PatchAdmin(SubmissionAdmin):
+    form = PatchAdminForm
+
     list_display = (
         "name",
         "project",
@@ -47,6 +75,18 @@ class PatchAdmin(SubmissionAdmin):
     list_filter = ("project", "state", "archived")
     list_select_related = ("project", "submitter", "state", "delegate")
     raw_id_fields = ("submitter", "delegate", "series", "related")
+
+    def save_model(self, request, obj, form, change):
+        tracked = [name for name in _TRACKED_FIELDS if name in form.changed_data]
+        if not change or not tracked:
+            super().save_model(request, obj, form, change)
+            return
+        changes = {name: getattr(obj, name) for name in tracked}
+        stored = Patch.objects.get(pk=obj.pk)
+        for name in tracked:
+            setattr(obj, name, getattr(stored, name))
+        super().save_model(request, obj, form, change)
+        patch_update(patch=obj, actor=request.user, **changes)
 
 
 @admin.register(Cover)

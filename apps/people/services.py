@@ -161,6 +161,39 @@ def confirmation_mark_used(confirmation: EmailConfirmation) -> None:
     confirmation.save(update_fields=["active"])
 
 
+@transaction.atomic
+def confirmations_expire(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Delete used and expired confirmations, then accounts never activated.
+
+    Returns (confirmations, accounts) deleted. An account goes only when its
+    registration link expired unused, it is still inactive, has never
+    logged in and has no other confirmation pending. Upstream also deleted
+    accounts an admin had merely deactivated (notifications-accounts.md §7).
+    """
+    validity = dt.timedelta(days=settings.CONFIRMATION_VALIDITY_DAYS)
+    expired_before = (now or timezone.now()) - validity
+    stale = EmailConfirmation.objects.filter(active=False) | (
+        EmailConfirmation.objects.filter(date__lt=expired_before)
+    )
+    lapsed = set(
+        stale.filter(
+            type=EmailConfirmation.Type.REGISTRATION,
+            active=True,
+            user__isnull=False,
+        ).values_list("user_id", flat=True)
+    )
+    confirmations, _ = stale.delete()
+    unconfirmed = User.objects.filter(
+        pk__in=lapsed, is_active=False, last_login__isnull=True
+    ).exclude(
+        # NOT IN with a NULL in the list matches nothing: leave those out.
+        pk__in=EmailConfirmation.objects.filter(user__isnull=False).values("user_id")
+    )
+    # delete() returns the rows of every model the deletion cascaded to.
+    _, deleted = unconfirmed.delete()
+    return confirmations, deleted.get(User._meta.label, 0)
+
+
 # --- Registration and addresses ----------------------------------------------
 
 

@@ -1,0 +1,177 @@
+"""Patch state-change notifications: a digest mailed to each patch's submitter.
+
+Notifications read the event log instead of hooking into every write:
+
+1. ``notifications_collect`` folds the state-change events recorded since
+   the last run into pending notifications, one per patch, with upstream's
+   rules: the first change remembers the state the patch had, a change back
+   to that state cancels the notification, any other change only refreshes
+   its time. Only projects with ``send_notifications`` on queue anything.
+   Events younger than ``COLLECT_LAG`` are left for the next run: their ids
+   are handed out before their transaction commits, so a slower transaction
+   may still commit a lower id, which a cursor already past it would skip.
+2. ``notifications_send`` mails, per submitter address, the pending
+   notifications once all of them have been quiet for
+   ``NOTIFICATION_DELAY_MINUTES`` (a burst of changes gives one mail), and
+   deletes them; opted-out addresses get nothing. A notification whose
+   mail fails stays for the next run.
+
+``manage.py send_notifications`` (and ``manage.py cron``) run both.
+"""
+
+import datetime as dt
+import smtplib
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from apps.events.models import Event
+from apps.notifications.models import EventCursor, PatchChangeNotification
+from apps.notifications.services import opted_out_addresses
+from apps.patches import links
+
+COLLECT_LAG = dt.timedelta(seconds=60)
+_CURSOR = "patch-state-notifications"
+
+
+@transaction.atomic
+def notifications_collect(*, now: dt.datetime | None = None) -> int:
+    """Fold new state-change events into pending notifications; return how many events.
+
+    Runs of this function queue behind each other on the cursor row, so two
+    at once cannot read the same events twice.
+    """
+    cutoff = (now or timezone.now()) - COLLECT_LAG
+    EventCursor.objects.get_or_create(name=_CURSOR)
+    cursor = EventCursor.objects.select_for_update().get(name=_CURSOR)
+    events = list(
+        Event.objects.filter(
+            category=Event.Category.PATCH_STATE_CHANGED,
+            id__gt=cursor.last_event_id,
+            date__lte=cutoff,
+        )
+        .order_by("id")
+        .values_list(
+            "id",
+            "date",
+            "patch_id",
+            "previous_state_id",
+            "current_state_id",
+            "project__send_notifications",
+        )
+    )
+    if not events:
+        return 0
+    watched = [event for event in events if event[5] and event[2] is not None]
+    pending = PatchChangeNotification.objects.in_bulk([event[2] for event in watched])
+    for _, date, patch_id, previous_id, current_id, _ in watched:
+        notification = pending.get(patch_id)
+        if notification is None:
+            pending[patch_id] = PatchChangeNotification.objects.create(
+                patch_id=patch_id, orig_state_id=previous_id, last_modified=date
+            )
+        elif current_id == notification.orig_state_id:
+            notification.delete()
+            del pending[patch_id]
+        else:
+            notification.last_modified = date
+            notification.save(update_fields=["last_modified"])
+    cursor.last_event_id = events[-1][0]
+    cursor.save(update_fields=["last_event_id"])
+    return len(events)
+
+
+@dataclass(frozen=True)
+class SendFailure:
+    email: str
+    error: str
+
+
+def _base_url() -> str:
+    """Return ``scheme://host`` for the digest's links (no request to ask)."""
+    if settings.SITE_BASE_URL:
+        return settings.SITE_BASE_URL
+    scheme = "https" if settings.FORCE_HTTPS_LINKS else "http"
+    hosts = [h for h in settings.ALLOWED_HOSTS if h not in ("*", "") and h[0] != "."]
+    return f"{scheme}://{hosts[0] if hosts else 'localhost'}"
+
+
+def _digest(notifications: list[PatchChangeNotification]) -> EmailMessage:
+    projects = sorted({n.patch.project.linkname for n in notifications})
+    count = len(notifications)
+    subject = (
+        f"[{','.join(projects)}] Patch notification: "
+        f"{count} patch{'es' if count != 1 else ''} updated"
+    )
+    base_url = _base_url()
+    body = render_to_string(
+        "mail/patch-change-notification.txt",
+        {
+            "changes": [
+                {
+                    "patch": n.patch,
+                    "url": base_url + links.patch_web_path(n.patch),
+                    "was": n.orig_state,
+                }
+                for n in notifications
+            ],
+            "base_url": base_url,
+        },
+    )
+    return EmailMessage(
+        subject,
+        body,
+        from_email=settings.NOTIFICATION_FROM_EMAIL,
+        to=[notifications[0].patch.submitter.email],
+        headers={"Precedence": "bulk"},
+    )
+
+
+def notifications_send(*, now: dt.datetime | None = None) -> list[SendFailure]:
+    """Mail each submitter's quiet pending notifications; return the failures."""
+    cutoff = (now or timezone.now()) - dt.timedelta(
+        minutes=settings.NOTIFICATION_DELAY_MINUTES
+    )
+    pending = (
+        PatchChangeNotification.objects.select_related(
+            "patch__submitter", "patch__project", "patch__state", "orig_state"
+        )
+        .defer("patch__diff", "patch__content", "patch__headers")
+        .order_by("patch__submitter_id", "patch__project__linkname", "patch_id")
+    )
+    groups = [
+        list(group) for _, group in groupby(pending, key=lambda n: n.patch.submitter_id)
+    ]
+    # One fresh change holds back the whole group: changes come in bursts.
+    groups = [g for g in groups if all(n.last_modified <= cutoff for n in g)]
+    opted_out = opted_out_addresses(g[0].patch.submitter.email for g in groups)
+    failures = []
+    for group in groups:
+        email = group[0].patch.submitter.email.strip()
+        wanted = [n for n in group if n.patch.project.send_notifications]
+        if not wanted or email.lower() in opted_out:
+            _forget(group)
+            continue
+        if email in ("", "<>"):
+            failures.append(SendFailure(email, "Invalid recipient"))
+            _forget(group)
+            continue
+        try:
+            _digest(wanted).send()
+        except (smtplib.SMTPException, OSError) as error:
+            # Kept for the next run; a refused connection stops nothing else.
+            failures.append(SendFailure(email, str(error) or type(error).__name__))
+            continue
+        _forget(group)
+    return failures
+
+
+def _forget(notifications: list[PatchChangeNotification]) -> None:
+    PatchChangeNotification.objects.filter(
+        patch_id__in=[n.patch_id for n in notifications]
+    ).delete()

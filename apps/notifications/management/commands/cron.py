@@ -1,0 +1,30 @@
+"""``manage.py cron``: upstream's periodic job, run every few minutes.
+
+Sends the patch-change digests, then deletes used and expired confirmation
+links and the accounts whose registration was never confirmed.
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from apps.notifications.management.commands.send_notifications import (
+    send_notifications,
+)
+from apps.people.services import confirmations_expire
+
+
+class Command(BaseCommand):
+    help = (
+        "Send patch-change notifications and expire old confirmations; run "
+        "it every NOTIFICATION_DELAY_MINUTES (e.g. */10 * * * * in crontab)."
+    )
+
+    def handle(self, *args: Any, verbosity: int, **options: Any) -> None:
+        send_notifications(self)
+        confirmations, accounts = confirmations_expire()
+        if verbosity > 1:
+            self.stdout.write(
+                f"Deleted {confirmations} confirmations and {accounts} "
+                "unconfirmed accounts"
+            )

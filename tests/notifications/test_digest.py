@@ -1,0 +1,210 @@
+"""Patch state-change digests (notifications-accounts.md §2): queue and send."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.core.management import call_command
+from django.utils import timezone
+
+from apps.notifications.digest import notifications_collect, notifications_send
+from apps.notifications.models import EmailOptout, PatchChangeNotification
+from apps.patches.models import State
+from apps.patches.services.updates import patch_update
+from tests.factories import PatchFactory, PersonFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+MINUTE = dt.timedelta(minutes=1)
+
+
+@pytest.fixture(autouse=True)
+def _site(settings):
+    settings.SITE_BASE_URL = "https://patches.example.org"
+    settings.NOTIFICATION_DELAY_MINUTES = 10
+    settings.NOTIFICATION_FROM_EMAIL = "Patchwork <notify@example.org>"
+
+
+@pytest.fixture
+def state():
+    return {s.slug: s for s in State.objects.all()}
+
+
+@pytest.fixture
+def watched(maintainer):
+    return ProjectFactory(
+        linkname="watched", name="Watched Project", send_notifications=True
+    )
+
+
+@pytest.fixture
+def sam():
+    return PersonFactory(name="Sam", email="sam@example.org")
+
+
+def change(patch, state, *, actor=None):
+    patch_update(patch=patch, actor=actor, state=state)
+
+
+def run(after: dt.timedelta) -> list:
+    """Collect and send as a cron run ``after`` from now would."""
+    now = timezone.now() + after
+    notifications_collect(now=now)
+    return notifications_send(now=now)
+
+
+def test_a_state_change_is_mailed_to_the_submitter_once_quiet(watched, sam, state):
+    patch = PatchFactory(
+        project=watched, submitter=sam, name="[PATCH] fix <b>bold</b> & co"
+    )
+    change(patch, state["accepted"])
+
+    assert run(5 * MINUTE) == []
+    assert mail.outbox == []  # queued, not yet quiet for 10 minutes
+    assert PatchChangeNotification.objects.get().orig_state == state["new"]
+
+    assert run(11 * MINUTE) == []
+    [message] = mail.outbox
+    assert message.to == ["sam@example.org"]
+    assert message.from_email == "Patchwork <notify@example.org>"
+    assert message.extra_headers["Precedence"] == "bulk"
+    assert message.subject == "[watched] Patch notification: 1 patch updated"
+    body = message.body
+    assert "watched: [PATCH] fix <b>bold</b> & co" in body  # plain text, unescaped
+    assert (
+        f"https://patches.example.org/project/watched/patch/{patch.msgid[1:-1]}/"
+        in body
+    )
+    assert "project: Watched Project" in body
+    assert "was:     New" in body
+    assert "now:     Accepted" in body
+    assert "https://patches.example.org/mail/" in body
+    assert not PatchChangeNotification.objects.exists()
+
+
+def test_events_younger_than_the_lag_are_left_for_the_next_run(watched, sam, state):
+    change(PatchFactory(project=watched, submitter=sam), state["accepted"])
+    assert notifications_collect(now=timezone.now() + dt.timedelta(seconds=10)) == 0
+    assert not PatchChangeNotification.objects.exists()
+    assert notifications_collect(now=timezone.now() + 2 * MINUTE) == 1
+    assert PatchChangeNotification.objects.count() == 1
+
+
+def test_each_event_is_read_once(watched, sam, state):
+    change(PatchFactory(project=watched, submitter=sam), state["accepted"])
+    later = timezone.now() + 2 * MINUTE
+    assert notifications_collect(now=later) == 1
+    queued = PatchChangeNotification.objects.get()
+    queued.delete()
+    assert notifications_collect(now=later + MINUTE) == 0
+    assert not PatchChangeNotification.objects.exists()
+
+
+def test_changing_back_to_the_original_state_cancels(watched, sam, state):
+    patch = PatchFactory(project=watched, submitter=sam)
+    change(patch, state["accepted"])
+    change(patch, state["new"])
+    run(20 * MINUTE)
+    assert mail.outbox == []
+    assert not PatchChangeNotification.objects.exists()
+
+
+def test_a_later_change_keeps_the_original_state(watched, sam, state):
+    patch = PatchFactory(project=watched, submitter=sam)
+    change(patch, state["under-review"])
+    change(patch, state["accepted"])
+    run(20 * MINUTE)
+    [message] = mail.outbox
+    assert "was:     New" in message.body
+    assert "now:     Accepted" in message.body
+
+
+def test_nothing_is_queued_for_projects_without_notifications(sam, state):
+    quiet = ProjectFactory(send_notifications=False)
+    change(PatchFactory(project=quiet, submitter=sam), state["accepted"])
+    run(20 * MINUTE)
+    assert mail.outbox == []
+    assert not PatchChangeNotification.objects.exists()
+
+
+def test_other_changes_queue_nothing(watched, sam, maintainer):
+    patch = PatchFactory(project=watched, submitter=sam)
+    patch_update(patch=patch, actor=None, archived=True, commit_ref="abc123")
+    run(20 * MINUTE)
+    assert not PatchChangeNotification.objects.exists()
+
+
+def test_one_digest_per_submitter_held_back_by_a_fresh_change(watched, sam, state):
+    other = ProjectFactory(linkname="another", send_notifications=True)
+    first = PatchFactory(project=watched, submitter=sam)
+    second = PatchFactory(project=other, submitter=sam)
+    someone = PatchFactory(project=watched)
+    change(first, state["accepted"])
+    change(someone, state["rejected"])
+    notifications_collect(now=timezone.now() + 2 * MINUTE)
+    # Sam's second patch changes 9 minutes later: Sam's digest waits for it.
+    PatchChangeNotification.objects.update(last_modified=timezone.now() - 9 * MINUTE)
+    change(second, state["rejected"])
+    assert run(2 * MINUTE) == []
+    assert [m.to for m in mail.outbox] == [[someone.submitter.email]]
+    assert run(11 * MINUTE) == []
+    sams = mail.outbox[1]
+    assert sams.to == ["sam@example.org"]
+    assert sams.subject == "[another,watched] Patch notification: 2 patches updated"
+    assert first.name in sams.body
+    assert second.name in sams.body
+
+
+def test_opted_out_addresses_get_nothing(watched, state):
+    loud = PersonFactory(email="Loud@Example.org")
+    EmailOptout.objects.create(email=" LOUD@example.ORG ")
+    change(PatchFactory(project=watched, submitter=loud), state["accepted"])
+    assert run(20 * MINUTE) == []
+    assert mail.outbox == []
+    assert not PatchChangeNotification.objects.exists()
+
+
+def test_an_invalid_recipient_is_reported_and_dropped(watched, state):
+    nobody = PersonFactory(email="<>")
+    change(PatchFactory(project=watched, submitter=nobody), state["accepted"])
+    [failure] = run(20 * MINUTE)
+    assert (failure.email, failure.error) == ("<>", "Invalid recipient")
+    assert not PatchChangeNotification.objects.exists()
+
+
+def test_a_failed_mail_is_reported_and_kept_for_the_next_run(
+    watched, sam, state, monkeypatch
+):
+    def refuse(self, *args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    change(PatchFactory(project=watched, submitter=sam), state["accepted"])
+    now = timezone.now() + 20 * MINUTE
+    notifications_collect(now=now)
+    with monkeypatch.context() as patched:
+        patched.setattr(EmailMessage, "send", refuse)
+        [failure] = notifications_send(now=now)
+    assert failure.email == "sam@example.org"
+    assert "Connection refused" in failure.error
+    assert PatchChangeNotification.objects.count() == 1
+    assert notifications_send(now=now) == []
+    assert len(mail.outbox) == 1
+    assert not PatchChangeNotification.objects.exists()
+
+
+def test_the_command_reports_failures_as_upstream(watched, sam, state, monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    change(PatchFactory(project=watched, submitter=sam), state["accepted"])
+    notifications_collect(now=timezone.now() + 2 * MINUTE)
+    PatchChangeNotification.objects.update(last_modified=timezone.now() - 11 * MINUTE)
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    err = io.StringIO()
+    call_command("send_notifications", stderr=err)
+    assert err.getvalue() == (
+        "Failed sending to sam@example.org: [Errno 111] Connection refused\n"
+    )
+    assert PatchChangeNotification.objects.count() == 1
