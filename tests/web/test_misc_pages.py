@@ -83,6 +83,14 @@ def test_pwclientrc(client, project, settings):
     assert "username = pat\npassword = <add your patchwork password here>" in body
 
 
+def test_configured_site_url_is_used_for_links_leaving_the_browser(
+    client, project, settings
+):
+    settings.SITE_BASE_URL = "https://patches.example.org"
+    body = client.get(f"/project/{project.linkname}/pwclientrc/").content.decode()
+    assert "url = https://patches.example.org/api/\n" in body
+
+
 def test_submitter_autocomplete(client, db):
     match = PersonFactory(name="Grace Hopper", email="grace@example.org")
     PersonFactory(name="Someone Else", email="else@example.org")
