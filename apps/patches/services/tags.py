@@ -6,12 +6,12 @@ only counts above zero are stored. Cover letters never count.
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-from django.db import connection
+from django.db import connection, transaction
 
-from apps.patches.models import PatchTag, Tag
+from apps.patches.models import Patch, PatchComment, PatchTag, Tag
 
 
 @lru_cache(maxsize=64)
@@ -68,3 +68,43 @@ def patch_add_tag_counts(*, patch_id: int, counts: dict[int, int]) -> None:
             f"DO UPDATE SET count = {table}.count + excluded.count",
             params,
         )
+
+
+def patches_retag(
+    *,
+    patch_ids: Sequence[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    batch_size: int = 500,
+) -> int:
+    """Recount the tags of patches (all, or ``patch_ids``); return how many.
+
+    What the tag definitions changing needs (``manage.py retag``). Patches of
+    projects with tags turned off are left alone, as ingest leaves them.
+    Each batch of patches is recounted in one transaction.
+    """
+    tags = list(Tag.objects.all())
+    patches = Patch.objects.filter(project__use_tags=True)
+    if patch_ids is not None:
+        patches = patches.filter(pk__in=patch_ids)
+    ids = list(patches.order_by("id").values_list("id", flat=True))
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        texts: dict[int, list[str | None]] = {
+            patch_id: [content]
+            for patch_id, content in Patch.objects.filter(pk__in=chunk).values_list(
+                "id", "content"
+            )
+        }
+        replies = PatchComment.objects.filter(patch_id__in=chunk)
+        for patch_id, content in replies.values_list("patch_id", "content"):
+            texts[patch_id].append(content)
+        with transaction.atomic():
+            PatchTag.objects.filter(patch_id__in=chunk).delete()
+            PatchTag.objects.bulk_create(
+                PatchTag(patch_id=patch_id, tag_id=tag_id, count=count)
+                for patch_id in chunk
+                for tag_id, count in tag_counts(texts[patch_id], tags).items()
+            )
+        if progress is not None:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return len(ids)
