@@ -106,3 +106,44 @@ def test_dumparchive_rejects_an_unknown_list_id(tmp_path, monkeypatch, db):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(CommandError, match=r"nowhere\.example\.org"):
         run("dumparchive", "nowhere.example.org")
+
+
+def relation_sets() -> set[frozenset[int]]:
+    groups: dict[int, set[int]] = {}
+    related = Patch.objects.filter(related__isnull=False)
+    for patch_id, relation_id in related.values_list("id", "related_id"):
+        groups.setdefault(relation_id, set()).add(patch_id)
+    return {frozenset(ids) for ids in groups.values()}
+
+
+def test_replacerelations_makes_the_file_the_only_relations(tmp_path, project):
+    from apps.events.models import Event
+    from apps.patches.models import PatchRelation
+
+    a, b, c, d, e = (PatchFactory(project=project) for _ in range(5))
+    kept = PatchRelation.objects.create()
+    Patch.objects.filter(pk__in=[a.pk, b.pk]).update(related=kept)
+    dropped = PatchRelation.objects.create()
+    Patch.objects.filter(pk__in=[c.pk, d.pk]).update(related=dropped)
+    listing = tmp_path / "relations.txt"
+    listing.write_text(f"{a.pk} {b.pk}\n{d.pk}  {e.pk} 999999\n{c.pk} 999998\n\n")
+
+    assert run("replacerelations", str(listing)) == "2 relations\n"
+
+    assert relation_sets() == {frozenset({a.pk, b.pk}), frozenset({d.pk, e.pk})}
+    a.refresh_from_db()
+    assert a.related_id == kept.pk  # unchanged relation kept as it was
+    assert not PatchRelation.objects.filter(pk=dropped.pk).exists()
+    changed = Event.objects.filter(category=Event.Category.PATCH_RELATION_CHANGED)
+    assert sorted(changed.values_list("patch_id", flat=True)) == sorted(
+        [c.pk, d.pk, e.pk]
+    )
+
+
+def test_replacerelations_rejects_bad_input(tmp_path, db):
+    with pytest.raises(CommandError, match="Cannot read"):
+        run("replacerelations", str(tmp_path / "missing.txt"))
+    bad = tmp_path / "bad.txt"
+    bad.write_text("1 2\nthree 4\n")
+    with pytest.raises(CommandError, match=r"bad\.txt:2"):
+        run("replacerelations", str(bad))

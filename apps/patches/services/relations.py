@@ -83,3 +83,46 @@ def patch_set_related(*, patch: Patch, related: Sequence[Patch], actor) -> Patch
         relation = PatchRelation.objects.create()
     _move([patch, *named], relation, actor)
     return patch
+
+
+@transaction.atomic
+def relations_replace(*, groups: Sequence[Sequence[int]], actor=None) -> int:
+    """Make ``groups`` of patch ids the only relations; return how many there are.
+
+    What ``manage.py replacerelations`` loads (say, from a tool that finds
+    backports). Ids of missing patches are ignored, and a group left with
+    fewer than two patches makes no relation. A relation whose members stay
+    exactly the same is kept as it is; every patch whose relation changes
+    gets a ``patch-relation-changed`` event, and relations left empty are
+    deleted.
+    """
+    # All ids (integers, even for a large archive): no parameter limits.
+    existing = set(Patch.objects.values_list("id", flat=True))
+    wanted = [frozenset(g) & existing for g in groups]
+    wanted = [group for group in wanted if len(group) >= 2]
+    members: dict[int, set[int]] = {}
+    for patch_id, relation_id in Patch.objects.filter(
+        related__isnull=False
+    ).values_list("id", "related_id"):
+        members.setdefault(relation_id, set()).add(patch_id)
+    kept = {frozenset(ids): relation_id for relation_id, ids in members.items()}
+    target: dict[int, PatchRelation | None] = {}
+    for group in wanted:
+        if group in kept:
+            continue
+        relation = PatchRelation.objects.create()
+        for patch_id in group:
+            target[patch_id] = relation
+    wanted_sets = set(wanted)
+    for ids in members.values():
+        if frozenset(ids) not in wanted_sets:
+            for patch_id in ids:
+                target.setdefault(patch_id, None)
+    ids = sorted(target)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        moved = Patch.objects.filter(pk__in=chunk)
+        for patch in moved.only("id", "project_id", "related_id"):
+            _move([patch], target[patch.pk], actor)
+    PatchRelation.objects.filter(patches__isnull=True).delete()
+    return len(wanted)
