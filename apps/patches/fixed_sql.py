@@ -9,7 +9,8 @@ related objects attached as ``select_related`` attaches them. Only plain
 standard SQL is written, so SQLite and PostgreSQL read the same text.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 
 from django.db import connection
 from django.db.models import Model
@@ -27,6 +28,38 @@ def fetch(sql: str, params: Sequence) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+@cache
+def _converters(model: type[Model], attnames: tuple[str, ...]) -> list[tuple]:
+    """Return (position, converters, column) for the values the ORM converts.
+
+    What the ORM does to a row before ``from_db``: on SQLite, times come
+    back naive and become aware UTC; booleans and the like are converted
+    per backend and field.
+    """
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    found = []
+    for position, attname in enumerate(attnames):
+        column = fields[attname].get_col(model._meta.db_table)
+        converters: list[Callable] = [
+            *connection.ops.get_db_converters(column),
+            *column.get_db_converters(connection),
+        ]
+        if converters:
+            found.append((position, converters, column))
+    return found
+
+
+def from_row(model: type[Model], attnames: Sequence[str], values: Sequence) -> Model:
+    """Return the ``model`` instance of ``values`` (the columns ``attnames``)."""
+    converted = list(values)
+    for position, converters, column in _converters(model, tuple(attnames)):
+        value = converted[position]
+        for convert in converters:
+            value = convert(value, column, connection)
+        converted[position] = value
+    return model.from_db(connection.alias, list(attnames), converted)
 
 
 class Columns:
@@ -79,7 +112,7 @@ class Columns:
         """Return the instance read from ``values`` (None: no row, LEFT JOIN)."""
         if values[self.pk_index] is None:
             return None
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return from_row(self.model, self.attnames, values)
 
 
 def select_list(*parts: Columns) -> str:

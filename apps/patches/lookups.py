@@ -5,14 +5,14 @@ lookups themselves (about half of the time per mail went to compiling and
 instantiating), so the hottest ones are written out once here. Each uses an
 index: Message-Ids per project or parent, series references per project,
 patches per series. Results are the same model instances the ORM would
-give (``Model.from_db``), with only the listed columns loaded.
+give (``fixed_sql.from_row``), with only the listed columns loaded.
 """
 
 from collections.abc import Sequence
 
 from django.db import connection
 
-from apps.patches.fixed_sql import fetch, table
+from apps.patches.fixed_sql import fetch, from_row, table
 from apps.patches.models import Patch, Series, SeriesReference
 
 
@@ -44,8 +44,7 @@ def by_msgids(model, *, project_id: int, msgids: Sequence[str], columns: Sequenc
         f"WHERE project_id = %s AND msgid IN ({_placeholders(msgids)})"
     )
     instances = (
-        model.from_db(connection.alias, columns, row)
-        for row in fetch(sql, [project_id, *msgids])
+        from_row(model, columns, row) for row in fetch(sql, [project_id, *msgids])
     )
     return {instance.msgid: instance for instance in instances}
 
@@ -78,7 +77,7 @@ def series_by_references(
         f"WHERE r.project_id = %s AND r.msgid IN ({_placeholders(msgids)})"
     )
     return {
-        row[0]: Series.from_db(connection.alias, _SERIES_COLUMNS, row[1:])
+        row[0]: from_row(Series, _SERIES_COLUMNS, row[1:])
         for row in fetch(sql, [project_id, *msgids])
     }
 
