@@ -67,9 +67,14 @@ def notifications_collect(*, now: dt.datetime | None = None) -> int:
     )
     if not events:
         return 0
-    watched = [event for event in events if event[5] and event[2] is not None]
-    pending = PatchChangeNotification.objects.in_bulk([event[2] for event in watched])
-    for _, date, patch_id, previous_id, current_id, _ in watched:
+    # (patch, previous state, current state, date) of watched projects' patches.
+    changes = [
+        (patch_id, previous_id, current_id, date)
+        for _, date, patch_id, previous_id, current_id, watched in events
+        if watched and patch_id is not None
+    ]
+    pending = PatchChangeNotification.objects.in_bulk([c[0] for c in changes])
+    for patch_id, previous_id, current_id, date in changes:
         notification = pending.get(patch_id)
         if notification is None:
             pending[patch_id] = PatchChangeNotification.objects.create(

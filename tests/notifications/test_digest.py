@@ -208,3 +208,21 @@ def test_the_command_reports_failures_as_upstream(watched, sam, state, monkeypat
         "Failed sending to sam@example.org: [Errno 111] Connection refused\n"
     )
     assert PatchChangeNotification.objects.count() == 1
+
+
+def test_an_upgraded_instance_is_not_notified_of_its_history(watched, sam, state):
+    """The migration adding notifications starts reading at the latest event."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "apps.notifications.migrations.0004_start_cursor_at_latest_event"
+    )
+    change(PatchFactory(project=watched, submitter=sam), state["accepted"])
+    migration.start_at_latest_event(apps, None)
+    assert run(20 * MINUTE) == []
+    assert mail.outbox == []
+    change(PatchFactory(project=watched, submitter=sam), state["rejected"])
+    run(20 * MINUTE)
+    assert len(mail.outbox) == 1
