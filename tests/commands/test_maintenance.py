@@ -147,3 +147,11 @@ def test_replacerelations_rejects_bad_input(tmp_path, db):
     bad.write_text("1 2\nthree 4\n")
     with pytest.raises(CommandError, match=r"bad\.txt:2"):
         run("replacerelations", str(bad))
+
+
+def test_replacerelations_gives_a_patch_named_twice_to_the_last_line(tmp_path, project):
+    a, b, c = (PatchFactory(project=project) for _ in range(3))
+    listing = tmp_path / "relations.txt"
+    listing.write_text(f"{a.pk} {b.pk}\n{b.pk} {c.pk}\n")
+    assert run("replacerelations", str(listing)) == "1 relations\n"
+    assert relation_sets() == {frozenset({b.pk, c.pk})}

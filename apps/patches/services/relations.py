@@ -90,16 +90,24 @@ def relations_replace(*, groups: Sequence[Sequence[int]], actor=None) -> int:
     """Make ``groups`` of patch ids the only relations; return how many there are.
 
     What ``manage.py replacerelations`` loads (say, from a tool that finds
-    backports). Ids of missing patches are ignored, and a group left with
-    fewer than two patches makes no relation. A relation whose members stay
+    backports). Ids of missing patches are ignored, a patch named in several
+    groups goes to the last one, and a group left with fewer than two
+    patches makes no relation. A relation whose members stay
     exactly the same is kept as it is; every patch whose relation changes
     gets a ``patch-relation-changed`` event, and relations left empty are
     deleted.
     """
     # All ids (integers, even for a large archive): no parameter limits.
     existing = set(Patch.objects.values_list("id", flat=True))
-    wanted = [frozenset(g) & existing for g in groups]
-    wanted = [group for group in wanted if len(group) >= 2]
+    # A patch is in one relation at most: where groups share a patch, the
+    # later group gets it (as upstream, which assigns the groups in order).
+    taken: set[int] = set()
+    disjoint = []
+    for group in reversed(groups):
+        ids = (set(group) & existing) - taken
+        taken |= ids
+        disjoint.append(frozenset(ids))
+    wanted = [group for group in reversed(disjoint) if len(group) >= 2]
     members: dict[int, set[int]] = {}
     for patch_id, relation_id in Patch.objects.filter(
         related__isnull=False
