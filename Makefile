@@ -30,6 +30,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 test: lint

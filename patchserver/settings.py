@@ -5,6 +5,7 @@ differ only by environment variables (see README.md, "Configuration").
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -106,7 +107,7 @@ URLIZE_ASSUME_HTTPS = True
 # --- Database ---------------------------------------------------------------
 
 
-def _database() -> dict:
+def _database() -> dj_database_url.DBConfig:
     url = env_str("DATABASE_URL")
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -195,7 +196,7 @@ STORAGES = {
 
 # Configured through Django's MAILERS; the environment keeps the familiar
 # EMAIL_* names.
-MAILERS = {
+MAILERS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": env_str(
             "EMAIL_BACKEND",

@@ -28,7 +28,9 @@ class LinkHeaderPagination(PageNumberPagination):
         # Read at call time so deployments and tests can change them.
         self.page_size = settings.REST_RESULTS_PER_PAGE
         self.max_page_size = settings.MAX_REST_RESULTS_PER_PAGE
-        return super().get_page_size(request)
+        size = super().get_page_size(request)
+        assert size is not None  # page_size was just set
+        return size
 
     def paginate_queryset(self, queryset, request, view=None):
         """Return the page's objects, selecting their ids first.
@@ -55,6 +57,7 @@ class LinkHeaderPagination(PageNumberPagination):
         return [rows[pk] for pk in ids]
 
     def _page_link(self, number: int) -> str:
+        assert self.request is not None  # set by paginate_queryset
         url = self.request.build_absolute_uri()
         # replace_query_param percent-encodes every value, so no raw comma
         # can end up inside a link and confuse naive splitting on ", ".
@@ -69,6 +72,7 @@ class LinkHeaderPagination(PageNumberPagination):
         if prev_url is not None:
             links.append(f'<{prev_url}>; rel="prev"')
         links.append(f'<{self._page_link(1)}>; rel="first"')
+        assert self.page is not None  # set by paginate_queryset
         last = self.page.paginator.num_pages
         links.append(f'<{self._page_link(last)}>; rel="last"')
         return ", ".join(links)

@@ -73,7 +73,9 @@ class ComputedFieldExtension(OpenApiSerializerFieldExtension):
     target_class = "apps.api.fields.ComputedField"
 
     def map_serializer_field(self, auto_schema, direction):
-        return {**(self.target.schema or build_basic_type(OpenApiTypes.STR))}
+        schema = self.target.schema or build_basic_type(OpenApiTypes.STR)
+        assert schema is not None  # a string always has a basic type
+        return {**schema}
 
 
 class StateFieldExtension(OpenApiSerializerFieldExtension):
@@ -116,7 +118,9 @@ class RelatedPatchesFieldExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         if direction == "request":
-            return build_array_type(build_basic_type(OpenApiTypes.INT))
+            integer = build_basic_type(OpenApiTypes.INT)
+            assert integer is not None  # an integer always has a basic type
+            return build_array_type(integer)
         return build_array_type(
             _embedded(
                 auto_schema,

@@ -1,13 +1,15 @@
 """Named reads of bundles."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from apps.bundles.models import Bundle
 from apps.patches.models import Patch
 from apps.patches.selectors import embedded_patches, patch_mbox_queryset
+from apps.people.models import User
 
 
-def bundle_list(*, viewer) -> QuerySet[Bundle]:
+def bundle_list(*, viewer: User | AnonymousUser) -> QuerySet[Bundle]:
     """Return the bundles ``viewer`` may see: public ones and their own.
 
     Patches are prefetched by date (how the API lists them) without bodies.

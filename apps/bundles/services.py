@@ -8,7 +8,8 @@ from django.db.models import Max
 from apps.bundles.exceptions import DuplicateBundleName, EmptyBundle, MixedProjects
 from apps.bundles.models import Bundle, BundlePatch
 from apps.patches.models import Patch
-from apps.patches.services.updates import UNSET
+from apps.patches.services.updates import UNSET, Unset
+from apps.people.models import User
 
 
 def _project_of(patches: Sequence[Patch]) -> int:
@@ -20,8 +21,12 @@ def _project_of(patches: Sequence[Patch]) -> int:
     return project_ids.pop()
 
 
-def _check_name_free(*, owner, name: str, exclude_id: int | None = None) -> None:
-    taken = Bundle.objects.filter(owner=owner, name=name).exclude(pk=exclude_id)
+def _check_name_free(
+    *, owner: User | int, name: str, exclude_id: int | None = None
+) -> None:
+    taken = Bundle.objects.filter(owner=owner, name=name)
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
     if taken.exists():
         raise DuplicateBundleName(name)
 
@@ -38,7 +43,7 @@ def _unique(patches: Sequence[Patch]) -> list[Patch]:
 
 @transaction.atomic
 def bundle_create(
-    *, owner, name: str, patches: Sequence[Patch], public: bool = False
+    *, owner: User, name: str, patches: Sequence[Patch], public: bool = False
 ) -> Bundle:
     """Create a bundle holding ``patches`` in that order.
 
@@ -59,7 +64,13 @@ def bundle_create(
 
 
 @transaction.atomic
-def bundle_update(*, bundle: Bundle, name=UNSET, public=UNSET, patches=UNSET) -> Bundle:
+def bundle_update(
+    *,
+    bundle: Bundle,
+    name: str | Unset = UNSET,
+    public: bool | Unset = UNSET,
+    patches: Sequence[Patch] | Unset = UNSET,
+) -> Bundle:
     """Rename, publish/unpublish, or replace the content of a bundle.
 
     ``patches``, when given, replaces the content in the given order and

@@ -5,13 +5,15 @@ from django.utils import timezone
 
 from apps.checks.models import Check
 from apps.events.services import record_check_created
+from apps.patches.models import Patch
+from apps.people.models import User
 
 
 @transaction.atomic
 def check_create(
     *,
-    patch,
-    user,
+    patch: Patch,
+    user: User,
     state: int,
     context: str = "default",
     target_url: str | None = None,

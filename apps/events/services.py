@@ -10,7 +10,18 @@ from contextvars import ContextVar
 
 from django.utils import timezone
 
+from apps.checks.models import Check
 from apps.events.models import Event
+from apps.patches.models import (
+    Cover,
+    CoverComment,
+    Patch,
+    PatchComment,
+    PatchRelation,
+    Series,
+    State,
+)
+from apps.people.models import User
 
 Category = Event.Category
 
@@ -40,7 +51,9 @@ def events_batched() -> Iterator[None]:
         _pending.reset(token)
 
 
-def _record(category: str, *, project_id: int, actor=None, **objects) -> Event:
+def _record(
+    category: str, *, project_id: int, actor: User | None = None, **objects: object
+) -> Event:
     event = Event(
         category=category,
         project_id=project_id,
@@ -56,15 +69,15 @@ def _record(category: str, *, project_id: int, actor=None, **objects) -> Event:
     return event
 
 
-def record_cover_created(*, cover) -> Event:
+def record_cover_created(*, cover: Cover) -> Event:
     return _record(Category.COVER_CREATED, project_id=cover.project_id, cover=cover)
 
 
-def record_patch_created(*, patch) -> Event:
+def record_patch_created(*, patch: Patch) -> Event:
     return _record(Category.PATCH_CREATED, project_id=patch.project_id, patch=patch)
 
 
-def record_patch_completed(*, patch, series) -> Event:
+def record_patch_completed(*, patch: Patch, series: Series) -> Event:
     return _record(
         Category.PATCH_COMPLETED,
         project_id=patch.project_id,
@@ -73,7 +86,9 @@ def record_patch_completed(*, patch, series) -> Event:
     )
 
 
-def record_patch_state_changed(*, patch, previous, current, actor) -> Event:
+def record_patch_state_changed(
+    *, patch: Patch, previous: State, current: State, actor: User | None
+) -> Event:
     return _record(
         Category.PATCH_STATE_CHANGED,
         project_id=patch.project_id,
@@ -84,7 +99,9 @@ def record_patch_state_changed(*, patch, previous, current, actor) -> Event:
     )
 
 
-def record_patch_delegated(*, patch, previous, current, actor) -> Event:
+def record_patch_delegated(
+    *, patch: Patch, previous: User | None, current: User | None, actor: User | None
+) -> Event:
     return _record(
         Category.PATCH_DELEGATED,
         project_id=patch.project_id,
@@ -95,7 +112,13 @@ def record_patch_delegated(*, patch, previous, current, actor) -> Event:
     )
 
 
-def record_patch_relation_changed(*, patch, previous, current, actor) -> Event:
+def record_patch_relation_changed(
+    *,
+    patch: Patch,
+    previous: PatchRelation | None,
+    current: PatchRelation | None,
+    actor: User | None,
+) -> Event:
     return _record(
         Category.PATCH_RELATION_CHANGED,
         project_id=patch.project_id,
@@ -106,7 +129,7 @@ def record_patch_relation_changed(*, patch, previous, current, actor) -> Event:
     )
 
 
-def record_check_created(*, check) -> Event:
+def record_check_created(*, check: Check) -> Event:
     return _record(
         Category.CHECK_CREATED,
         project_id=check.patch.project_id,
@@ -116,17 +139,17 @@ def record_check_created(*, check) -> Event:
     )
 
 
-def record_series_created(*, series) -> Event:
+def record_series_created(*, series: Series) -> Event:
     return _record(Category.SERIES_CREATED, project_id=series.project_id, series=series)
 
 
-def record_series_completed(*, series) -> Event:
+def record_series_completed(*, series: Series) -> Event:
     return _record(
         Category.SERIES_COMPLETED, project_id=series.project_id, series=series
     )
 
 
-def record_patch_comment_created(*, comment) -> Event:
+def record_patch_comment_created(*, comment: PatchComment) -> Event:
     return _record(
         Category.PATCH_COMMENT_CREATED,
         project_id=comment.patch.project_id,
@@ -135,7 +158,7 @@ def record_patch_comment_created(*, comment) -> Event:
     )
 
 
-def record_cover_comment_created(*, comment) -> Event:
+def record_cover_comment_created(*, comment: CoverComment) -> Event:
     return _record(
         Category.COVER_COMMENT_CREATED,
         project_id=comment.cover.project_id,

@@ -89,6 +89,7 @@ class IngestResult:
             return f"nothing stored: {self.reason}"
         if self.outcome is Outcome.DUPLICATE:
             return f"duplicate of an already stored mail {self.msgid}"
+        assert self.obj is not None  # every stored outcome names its object
         return f"stored {self.outcome.value} {self.msgid} (id {self.obj.pk})"
 
 
@@ -357,7 +358,7 @@ class _Store:
         if patch is not None:
             if self._taken(PatchComment, "patch_id", patch.pk):
                 return self._duplicate()
-            comment = patch_comment_create(
+            comment: PatchComment | CoverComment = patch_comment_create(
                 patch=patch,
                 msgid=self.msgid,
                 date=self.parsed.date,
@@ -396,14 +397,14 @@ class _Store:
             refs, Cover, CoverComment, "cover", ("id", "msgid", "project_id")
         )
 
-    def _nearest_parent(
+    def _nearest_parent[P: (Patch, Cover)](
         self,
         refs: list[str],
-        parent_model: type[Patch] | type[Cover],
+        parent_model: type[P],
         comment_model: type[PatchComment] | type[CoverComment],
         parent_field: str,
         fields: tuple[str, ...],
-    ) -> Patch | Cover | None:
+    ) -> P | None:
         """Walk ``refs`` nearest first: a parent with that id, or a comment on one.
 
         Every lookup goes through a Message-Id or primary key index, so the

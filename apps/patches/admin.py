@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django import forms
 from django.contrib import admin
 
@@ -35,8 +37,8 @@ class TagAdmin(admin.ModelAdmin):
 class SubmissionAdmin(admin.ModelAdmin):
     # Lists can be long and bodies large: never load every related row into
     # a select box, and search only indexed-ish short fields.
-    list_select_related = ("project", "submitter")
-    raw_id_fields = ("submitter",)
+    list_select_related: ClassVar[tuple[str, ...]] = ("project", "submitter")
+    raw_id_fields: ClassVar[tuple[str, ...]] = ("submitter",)
     search_fields = ("name", "msgid", "submitter__email", "submitter__name")
     date_hierarchy = "date"
 
@@ -48,6 +50,7 @@ class PatchAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         delegate = cleaned.get("delegate")
         project = cleaned.get("project")
         if (

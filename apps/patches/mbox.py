@@ -38,7 +38,7 @@ def download_filename(text: str) -> str:
 
 def response_tags(comments: Iterable) -> list[str]:
     """Return the review tag lines of ``comments``, in comment order."""
-    tags = []
+    tags: list[str] = []
     for comment in comments:
         if comment.content:
             tags.extend(

@@ -163,11 +163,11 @@ def attach_series_members(
             "project__list_archive_url_format",
         )
     )
-    for series_id, patch_id, msgid, name, date, *project_fields in rows:
-        key = tuple(project_fields)
+    for series_id, patch_id, msgid, name, date, linkname, archive_format in rows:
+        key = (linkname, archive_format)
         project = projects.get(key)
         if project is None:
-            project = projects[key] = ProjectLinks(*project_fields)
+            project = projects[key] = ProjectLinks(*key)
         by_id[series_id].member_patches.append(
             EmbeddedPatch(patch_id, msgid, name, date, project)
         )

@@ -7,7 +7,8 @@ from apps.people.models import EmailConfirmation, Person, User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        # Never None for UserAdmin; the stubs type the ModelAdmin default.
+        *(DjangoUserAdmin.fieldsets or ()),
         ("Profile", {"fields": ("items_per_page", "show_ids", "send_email")}),
     )
     filter_horizontal = ("groups", "user_permissions")

@@ -89,13 +89,14 @@ def user_update(*, user: User, **fields: str | int | bool) -> User:
         setattr(user, name, fields[name])
     if changed:
         user.save(update_fields=changed)
+    return user
 
 
 # --- Confirmation mails -------------------------------------------------------
 # Registration, address linking and mail opt-out/opt-in are each confirmed by
 # a link mailed to the address concerned (/confirm/<key>/).
 
-_CONFIRMATION_MAILS = {
+_CONFIRMATION_MAILS: dict[str, tuple[str, str]] = {
     EmailConfirmation.Type.REGISTRATION: (
         "Patchwork account confirmation",
         "mail/registration-confirmation.txt",
@@ -242,6 +243,7 @@ def _link_person(*, user: User, email: str) -> Person:
 def registration_confirm(*, confirmation: EmailConfirmation) -> User:
     """Activate the registered account and link its address; mark the link used."""
     user = confirmation.user
+    assert user is not None  # registrations are made for (and die with) an account
     user.is_active = True
     user.save(update_fields=["is_active"])
     _link_person(user=user, email=confirmation.email)
@@ -264,6 +266,7 @@ def person_link_confirm(*, confirmation: EmailConfirmation) -> Person:
     account had it. The Person takes the account's display name.
     """
     user = confirmation.user
+    assert user is not None  # link requests are made for (and die with) an account
     person = Person.objects.filter(email__iexact=confirmation.email).first()
     if person is None:
         person = Person.objects.create(

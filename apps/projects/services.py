@@ -40,10 +40,9 @@ def project_create_or_update(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not a project field: {', '.join(sorted(unknown))}")
-    project = Project.objects.select_for_update().filter(linkname=linkname).first()
-    created = project is None
-    if created:
-        project = Project(linkname=linkname)
+    found = Project.objects.select_for_update().filter(linkname=linkname).first()
+    created = found is None
+    project = Project(linkname=linkname) if found is None else found
     for name, value in fields.items():
         if value is not None:
             setattr(project, name, value)

@@ -130,7 +130,7 @@ def create_bundle(request, *, name: str, patches: list[Patch]) -> Outcome:
         return Outcome(["No bundle name was specified"])
     settings_form = BundleSettingsForm({"name": name})
     if not settings_form.is_valid():
-        return Outcome(list(settings_form.errors["name"]))
+        return Outcome([str(error) for error in settings_form.errors["name"]])
     if not patches:
         # The bundle services keep bundles non-empty (as the REST API does).
         return Outcome(["No patches selected; bundle not created"])

@@ -16,6 +16,13 @@ def _user_choices(users) -> list[tuple[str, str]]:
     return [(str(user.pk), user.display_name) for user in users]
 
 
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """Return the form's own copy of its choice field ``name``."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # declared as one on the form
+    return field
+
+
 class PatchUpdateForm(forms.Form):
     """State, delegate and archive flag of one patch (patch page)."""
 
@@ -27,8 +34,11 @@ class PatchUpdateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.states = {state.pk: state for state in states}
         self.delegates = {user.pk: user for user in delegates}
-        self.fields["state"].choices = [(s.pk, s.name) for s in states]
-        self.fields["delegate"].choices = [("", "Nobody"), *_user_choices(delegates)]
+        _choice_field(self, "state").choices = [(s.pk, s.name) for s in states]
+        _choice_field(self, "delegate").choices = [
+            ("", "Nobody"),
+            *_user_choices(delegates),
+        ]
 
     def clean_state(self):
         return self.states[self.cleaned_data["state"]]
@@ -52,10 +62,10 @@ class BulkUpdateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.states = {str(state.pk): state for state in states}
         self.delegates = {str(user.pk): user for user in delegates}
-        self.fields["state"].choices = [(NO_CHANGE, "No change")] + [
+        _choice_field(self, "state").choices = [(NO_CHANGE, "No change")] + [
             (str(s.pk), s.name) for s in states
         ]
-        self.fields["delegate"].choices = [
+        _choice_field(self, "delegate").choices = [
             (NO_CHANGE, "No change"),
             ("", "Nobody"),
             *_user_choices(delegates),
@@ -78,6 +88,7 @@ class BulkUpdateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         # An absent delegate/archived field means "no change", as upstream.
         if "delegate" not in self.data:
             data["delegate"] = NO_CHANGE
@@ -144,6 +155,7 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         password = data.get("password")
         if password:
             candidate = User(

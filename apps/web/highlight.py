@@ -27,7 +27,7 @@ _HUNK = re.compile(r"^(@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@)(.*)$")
 
 def _linkify(line: str) -> str:
     """Escape ``line`` and turn the URLs in it into links."""
-    out = []
+    out: list[str] = []
     position = 0
     for match in _URL.finditer(line):
         url = match.group(0).rstrip(_URL_TRAILING)

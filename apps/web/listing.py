@@ -117,7 +117,7 @@ class PageLink:
 
 @dataclass
 class PatchList:
-    rows: list[Patch]
+    rows: list[selectors.PatchRow]
     total: int
     page_number: int
     last_page: int

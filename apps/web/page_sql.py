@@ -8,7 +8,7 @@ permission rules read them as usual.
 """
 
 from apps.checks.models import Check
-from apps.patches.fixed_sql import Columns, attach, fetch, select_list, split
+from apps.patches.fixed_sql import Columns, RowReader, attach, fetch, select_list
 from apps.patches.models import (
     Cover,
     CoverComment,
@@ -47,20 +47,23 @@ def patch_detail(linkname: str, msgid: str) -> Patch | None:
     rows = fetch(_PATCH_SQL, [linkname, msgid])
     if not rows:
         return None
-    patch, project, state, submitter, delegate, series, cover = split(
-        rows[0], *_PATCH_PARTS
-    )
-    attach(patch, "project", project)
-    attach(patch, "state", state)
-    attach(patch, "submitter", submitter)
-    attach(patch, "delegate", delegate)
+    read = RowReader(rows[0])
+    patch = read.required(_PATCH)
+    attach(patch, "project", read.required(_PROJECT))
+    attach(patch, "state", read.required(_STATE))
+    attach(patch, "submitter", read.required(_SUBMITTER))
+    attach(patch, "delegate", read.optional(_DELEGATE))
+    series = read.optional(_SERIES)
     attach(patch, "series", series)
+    cover = read.optional(_SERIES_COVER)
     if series is not None:
         attach(series, "cover_letter", cover)
     return patch
 
 
-def _comments_sql(model, parent: str) -> tuple[str, Columns, Columns]:
+def _comments_sql(
+    model: type[PatchComment | CoverComment], parent: str
+) -> tuple[str, Columns[PatchComment | CoverComment], Columns[Person]]:
     comment = Columns(model, "c")
     submitter = Columns(Person, "sub")
     sql = f"""
@@ -82,10 +85,11 @@ _COMMENTS = {
 def comments(submission: Patch | Cover) -> list[PatchComment | CoverComment]:
     """Return the comments on a patch or cover letter, oldest first, with authors."""
     parent, (sql, comment_part, submitter_part) = _COMMENTS[type(submission)]
-    found = []
+    found: list[PatchComment | CoverComment] = []
     for row in fetch(sql, [submission.pk]):
-        comment, submitter = split(row, comment_part, submitter_part)
-        attach(comment, "submitter", submitter)
+        read = RowReader(row)
+        comment = read.required(comment_part)
+        attach(comment, "submitter", read.required(submitter_part))
         attach(comment, parent, submission)
         found.append(comment)
     return found
@@ -114,11 +118,12 @@ def patch_checks(patch: Patch) -> list[Check]:
     newest = []
     seen = set()
     for row in fetch(_CHECKS_SQL, [patch.pk]):
-        check, user = split(row, _CHECK, _CHECK_USER)
+        read = RowReader(row)
+        check = read.required(_CHECK)
         key = (check.user_id, check.context)
         if key not in seen:
             seen.add(key)
-            attach(check, "user", user)
+            attach(check, "user", read.required(_CHECK_USER))
             newest.append(check)
     return newest
 
@@ -140,6 +145,7 @@ def series_patches(series_id: int, project: Project) -> list[Patch]:
     members = []
     for row in fetch(_MEMBERS_SQL, [series_id]):
         member = _MEMBER.build(row)
+        assert member is not None  # a row read by its primary key
         if member.project_id == project.pk:
             attach(member, "project", project)
         members.append(member)

@@ -5,6 +5,9 @@ objects return ``{}`` (or ``''``) except where upstream faults; every failure
 is raised as an exception that the dispatcher turns into a fault.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Q
 
 from apps.checks.models import Check
@@ -13,7 +16,7 @@ from apps.patches import rules
 from apps.patches.mbox import patch_to_mail
 from apps.patches.models import Patch, State
 from apps.patches.selectors import patch_mbox_queryset
-from apps.patches.services.updates import UNSET, patch_update
+from apps.patches.services.updates import UNSET, Unset, patch_update
 from apps.people.models import Person
 from apps.projects.models import Project
 from apps.xmlrpc import structs
@@ -120,11 +123,12 @@ def patch_set(user, patch_id, params) -> bool:
         raise Exception("Patch matching query does not exist.")
     if not rules.can_edit_patch(user, patch):
         raise Exception("No permissions to edit this patch")
-    state = UNSET
+    state: State | Unset = UNSET
     if "state" in params:
-        state = State.objects.filter(pk=params["state"]).first()
-        if state is None:
+        found = State.objects.filter(pk=params["state"]).first()
+        if found is None:
             raise Exception("State matching query does not exist.")
+        state = found
     patch_update(
         patch=patch,
         actor=user,
@@ -197,7 +201,7 @@ def patch_check_get(patch_id) -> dict:
     }
 
 
-PUBLIC = [
+PUBLIC: list[Callable[..., Any]] = [
     pw_rpc_version,
     project_list,
     project_get,
@@ -215,4 +219,4 @@ PUBLIC = [
     check_get,
     patch_check_get,
 ]
-AUTHENTICATED = [patch_set, check_create]
+AUTHENTICATED: list[Callable[..., Any]] = [patch_set, check_create]

@@ -65,7 +65,8 @@ class MemoizedSerializer(ApiSerializer):
     """
 
     def to_representation(self, instance):
-        memo = self.context.setdefault("_embedded_memo", {})
+        # The stubs declare the context a Mapping; DRF keeps it in a dict.
+        memo = self.context.setdefault("_embedded_memo", {})  # type: ignore[attr-defined]
         key = (type(self).__name__, instance.pk)
         data = memo.get(key)
         if data is None:

@@ -59,4 +59,4 @@ class BundleSerializer(ApiSerializer):
         fields_since = {"1.1": ("web_url",)}
         # The owner-and-name uniqueness is checked by the bundle service,
         # which knows the owner; no validator here.
-        validators = []
+        validators: list[object] = []

@@ -46,7 +46,11 @@ class CheckSerializer(ApiSerializer):
     target_url = serializers.URLField(
         max_length=200, required=False, allow_blank=True, allow_null=True
     )
-    context = serializers.SlugField(max_length=255, required=False, default="default")
+    # The field shadows Field.context only on paper: DRF's metaclass moves
+    # declared fields off the class.
+    context = serializers.SlugField(  # type: ignore[assignment]
+        max_length=255, required=False, default="default"
+    )
     description = serializers.CharField(
         required=False, allow_blank=True, allow_null=True
     )

@@ -32,7 +32,7 @@ class PatchCommentSerializer(ApiSerializer):
     headers = ComputedField(lambda comment: headers_object(comment.headers), HEADERS)
 
     class Meta:
-        model = PatchComment
+        model: type[PatchComment | CoverComment] = PatchComment
         fields = (
             "id",
             "url",

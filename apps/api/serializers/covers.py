@@ -42,7 +42,7 @@ class CoverSerializer(ApiSerializer):
 
     class Meta:
         model = Cover
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "url",
             "web_url",
@@ -56,7 +56,7 @@ class CoverSerializer(ApiSerializer):
             "series",
             "comments",
         )
-        read_only_fields = fields
+        read_only_fields: tuple[str, ...] = fields
         fields_since = {
             "1.1": ("web_url", "mbox", "comments"),
             "1.2": ("list_archive_url",),

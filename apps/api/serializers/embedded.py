@@ -143,7 +143,7 @@ class EmbeddedPatchCommentSerializer(ApiSerializer):
     date = UtcDateTimeField()
 
     class Meta:
-        model = PatchComment
+        model: type[PatchComment | CoverComment] = PatchComment
         fields = ("id", "url", "web_url", "msgid", "list_archive_url", "date")
         read_only_fields = fields
         fields_since = {

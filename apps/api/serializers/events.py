@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from apps.api.fields import UtcDateTimeField
@@ -74,10 +76,10 @@ class PayloadField(serializers.Field):
         return serializer
 
     def to_representation(self, event) -> dict:
-        payload = {}
+        payload: dict[str, Any] = {}
         for key, column in PAYLOADS.get(event.category, ()):
             value = getattr(event, column) if column is not None else None
-            if value is None:
+            if column is None or value is None:
                 payload[key] = None
             elif column in ("previous_state", "current_state"):
                 payload[key] = value.slug

@@ -75,7 +75,9 @@ class StateField(serializers.RelatedField):
         if not isinstance(data, str):
             self.fail("incorrect_type", data_type=type(data).__name__)
         slug = slugify(data.lower())
-        states = list(self.get_queryset())
+        queryset = self.get_queryset()
+        assert queryset is not None  # set in __init__
+        states = list(queryset)
         found = next((state for state in states if state.slug == slug), None)
         if found is None:
             self.fail(
@@ -196,7 +198,7 @@ class PatchSerializer(ApiSerializer):
 
     class Meta:
         model = Patch
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "url",
             "web_url",
@@ -220,7 +222,7 @@ class PatchSerializer(ApiSerializer):
             "tags",
             "related",
         )
-        read_only_fields = ("msgid", "name", "hash")
+        read_only_fields: tuple[str, ...] = ("msgid", "name", "hash")
         fields_since = {
             "1.1": ("web_url", "comments"),
             "1.2": ("list_archive_url", "related"),

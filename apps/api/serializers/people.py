@@ -30,7 +30,14 @@ class UserSerializer(ApiSerializer):
 
     class Meta:
         model = User
-        fields = ("id", "url", "username", "first_name", "last_name", "email")
+        fields: tuple[str, ...] = (
+            "id",
+            "url",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+        )
         read_only_fields = ("username", "email")
 
 

@@ -1,6 +1,6 @@
 from rest_framework import exceptions, generics
 
-from apps.api.base import ApiViewMixin
+from apps.api.base import ApiViewMixin, signed_in_user
 from apps.api.filters import BundleFilterSet
 from apps.api.permissions import CanEditBundle
 from apps.api.serializers.bundles import BundleSerializer
@@ -35,7 +35,7 @@ class BundleList(BundleViewMixin, generics.ListCreateAPIView):
         data = serializer.validated_data
         try:
             bundle = bundle_create(
-                owner=self.request.user,
+                owner=signed_in_user(self.request),
                 name=data["name"],
                 patches=data["patches"],
                 public=data.get("public", False),

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from rest_framework import exceptions, generics
 
-from apps.api.base import ApiViewMixin
+from apps.api.base import ApiViewMixin, signed_in_user
 from apps.api.filters import CheckFilterSet
 from apps.api.permissions import CanCreateCheck
 from apps.api.serializers.checks import CheckSerializer
@@ -64,7 +64,7 @@ class CheckListCreate(CheckViewMixin, generics.ListCreateAPIView):
         # Deviation).
         serializer.instance = check_create(
             patch=self.get_patch(),
-            user=self.request.user,
+            user=signed_in_user(self.request),
             state=data["state"],
             context=data.get("context", "default"),
             target_url=data.get("target_url"),

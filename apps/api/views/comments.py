@@ -25,7 +25,7 @@ def subject_contains(term: str) -> Q:
 class CommentViewMixin(ApiViewMixin):
     # Comment lists arrived in API 1.1 (their routes do not exist before).
     available_since = "1.1"
-    parent_model: type = Patch
+    parent_model: type[Patch | Cover] = Patch
     parent_kwarg = "patch_id"
     ordering_map = {"id": "id", "date": "date", "submitter": "submitter_id"}
 

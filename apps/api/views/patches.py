@@ -1,7 +1,7 @@
 from django.db import transaction
 from rest_framework import exceptions, generics
 
-from apps.api.base import ApiViewMixin, Conflict
+from apps.api.base import ApiViewMixin, Conflict, signed_in_user
 from apps.api.filters import PatchFilterSet
 from apps.api.permissions import CanEditPatch
 from apps.api.serializers.patches import PatchDetailSerializer, PatchSerializer
@@ -63,7 +63,7 @@ class PatchDetail(ApiViewMixin, generics.RetrieveUpdateAPIView):
             # A PUT replaces everything writable, the relation included.
             related = []
         patch = serializer.instance
-        actor = self.request.user
+        actor = signed_in_user(self.request)
         try:
             with transaction.atomic():
                 # Field validation (the delegate rule) comes before the

@@ -74,7 +74,9 @@ class SeriesList(ApiViewMixin, generics.ListAPIView):
         return series_list()
 
     def paginate_queryset(self, queryset):
-        return with_members(self.request, super().paginate_queryset(queryset))
+        page = super().paginate_queryset(queryset)
+        assert page is not None  # the list is always paginated
+        return with_members(self.request, page)
 
 
 class SeriesDetail(ApiViewMixin, generics.RetrieveAPIView):

@@ -47,7 +47,7 @@ def read_message(raw: bytes) -> Message:
 def _hints(msg: Message) -> Hints:
     hint = headers.first_clean(msg, "X-Patchwork-Hint")
     return Hints(
-        ignore=bool(hint) and hint.lower() == "ignore",
+        ignore=hint is not None and hint.lower() == "ignore",
         state=headers.first_clean(msg, "X-Patchwork-State") or None,
         delegate=headers.first_clean(msg, "X-Patchwork-Delegate") or None,
         action_required="X-Patchwork-Action-Required" in msg,

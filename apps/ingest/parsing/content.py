@@ -79,6 +79,8 @@ def text_parts(msg: Message) -> list[tuple[str, str]]:
                 logger.info("dropping a text part that does not decode as %s", charset)
                 continue
         else:
+            # Not reached in practice: decoding gives bytes for leaf parts.
+            assert isinstance(payload, str)
             text = payload
         parts.append((text, part.get_content_subtype()))
     return parts

@@ -15,6 +15,7 @@ from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.utils import parsedate_tz
 from functools import lru_cache
+from typing import TypeGuard
 
 _WHITESPACE = re.compile(r"\s+")
 # Printable ASCII, possibly folded (continuation lines start with a blank).
@@ -39,7 +40,7 @@ def normalise_space(value: str) -> str:
     return _WHITESPACE.sub(" ", value).strip()
 
 
-def _is_plain(value: str | Header) -> bool:
+def _is_plain(value: str | Header) -> TypeGuard[str]:
     """Tell whether the library would hand ``value`` back unchanged.
 
     True for printable ASCII, possibly folded, without encoded words and not

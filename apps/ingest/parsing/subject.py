@@ -26,7 +26,9 @@ _VERSION_IN_NAME = re.compile(r"\([vV](\d+)\)")
 
 def is_reply(subject: str | None) -> bool:
     """Tell whether a cleaned Subject marks a reply (``Re:``, not ``Fwd:``)."""
-    return bool(subject) and _REPLY.match(subject) is not None
+    if not subject:
+        return False
+    return _REPLY.match(subject) is not None
 
 
 def split_prefix(prefix: str) -> list[str]:

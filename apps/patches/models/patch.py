@@ -48,6 +48,9 @@ class Patch(Submission):
 
     objects = PatchQuerySet.as_manager()
 
+    # Set on rows read through PatchQuerySet.with_check_state().
+    check_state: int
+
     class Meta:
         verbose_name_plural = "patches"
         ordering = ["id"]

@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils import timezone
 
 from apps.patches.querysets import SeriesQuerySet
 from apps.people.models import Person
+
+if TYPE_CHECKING:
+    from apps.patches.selectors import EmbeddedPatch
 
 
 class Series(models.Model):
@@ -31,6 +36,11 @@ class Series(models.Model):
     )
 
     objects = SeriesQuerySet.as_manager()
+
+    # Set on API list rows by apps.patches.selectors.attach_series_members.
+    member_patches: list["EmbeddedPatch"]
+    dependency_ids: list[int]
+    dependent_ids: list[int]
 
     class Meta:
         verbose_name_plural = "series"

@@ -14,6 +14,7 @@ from apps.events.services import record_patch_relation_changed
 from apps.patches.exceptions import RelationConflict, RelationForbidden
 from apps.patches.models import Patch, PatchRelation
 from apps.patches.rules import can_change_relations
+from apps.people.models import User
 
 
 def _members(relation_id: int | None) -> list[Patch]:
@@ -26,14 +27,20 @@ def _members(relation_id: int | None) -> list[Patch]:
     )
 
 
-def _move(patches: Sequence[Patch], relation: PatchRelation | None, actor) -> None:
+def _move(
+    patches: Sequence[Patch], relation: PatchRelation | None, actor: User | None
+) -> None:
     """Put ``patches`` into ``relation`` (None: out of any), recording events."""
     for patch in patches:
         previous_id = patch.related_id
         new_id = relation.pk if relation is not None else None
         if previous_id == new_id:
             continue
-        previous = PatchRelation.objects.filter(pk=previous_id).first()
+        previous = (
+            PatchRelation.objects.filter(pk=previous_id).first()
+            if previous_id is not None
+            else None
+        )
         Patch.objects.filter(pk=patch.pk).update(related=relation)
         patch.related = relation
         record_patch_relation_changed(
@@ -42,7 +49,9 @@ def _move(patches: Sequence[Patch], relation: PatchRelation | None, actor) -> No
 
 
 @transaction.atomic
-def patch_set_related(*, patch: Patch, related: Sequence[Patch], actor) -> Patch:
+def patch_set_related(
+    *, patch: Patch, related: Sequence[Patch], actor: User | None
+) -> Patch:
     """Change the relation of ``patch`` as the API's ``related`` field asks.
 
     * ``related`` empty: take ``patch`` out of its relation; a relation left
@@ -65,6 +74,7 @@ def patch_set_related(*, patch: Patch, related: Sequence[Patch], actor) -> Patch
         if patch.related_id is None or related:
             return patch
         relation = patch.related
+        assert relation is not None  # patch.related_id is set
         remaining = [member for member in current if member.pk != patch.pk]
         _move([patch], None, actor)
         if len(remaining) < 2:
@@ -86,7 +96,9 @@ def patch_set_related(*, patch: Patch, related: Sequence[Patch], actor) -> Patch
 
 
 @transaction.atomic
-def relations_replace(*, groups: Sequence[Sequence[int]], actor=None) -> int:
+def relations_replace(
+    *, groups: Sequence[Sequence[int]], actor: User | None = None
+) -> int:
     """Make ``groups`` of patch ids the only relations; return how many there are.
 
     What ``manage.py replacerelations`` loads (say, from a tool that finds
@@ -103,8 +115,8 @@ def relations_replace(*, groups: Sequence[Sequence[int]], actor=None) -> int:
     # later group gets it (as upstream, which assigns the groups in order).
     taken: set[int] = set()
     disjoint = []
-    for group in reversed(groups):
-        ids = (set(group) & existing) - taken
+    for line in reversed(groups):
+        ids = (set(line) & existing) - taken
         taken |= ids
         disjoint.append(frozenset(ids))
     wanted = [group for group in reversed(disjoint) if len(group) >= 2]
@@ -126,9 +138,9 @@ def relations_replace(*, groups: Sequence[Sequence[int]], actor=None) -> int:
         if frozenset(ids) not in wanted_sets:
             for patch_id in ids:
                 target.setdefault(patch_id, None)
-    ids = sorted(target)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    patch_ids = sorted(target)
+    for start in range(0, len(patch_ids), 500):
+        chunk = patch_ids[start : start + 500]
         moved = Patch.objects.filter(pk__in=chunk)
         for patch in moved.only("id", "project_id", "related_id"):
             _move([patch], target[patch.pk], actor)

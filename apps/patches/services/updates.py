@@ -1,31 +1,38 @@
 """Changes made to a patch by people: state, delegate, archive flag, refs."""
 
+from enum import Enum
+from typing import Final
+
 from django.db import transaction
 
 from apps.events.services import record_patch_delegated, record_patch_state_changed
 from apps.patches.exceptions import DelegateNotMaintainer
 from apps.patches.models import Patch, State
 from apps.patches.rules import is_maintainer
+from apps.people.models import User
 
 
-class _Unset:
+class Unset(Enum):
+    # A one-member enum: type checkers narrow ``value is UNSET`` with it.
+    UNSET = "UNSET"
+
     def __repr__(self) -> str:
         return "UNSET"
 
 
-UNSET = _Unset()
+UNSET: Final = Unset.UNSET
 
 
 @transaction.atomic
 def patch_update(
     *,
     patch: Patch,
-    actor,
-    state: State | _Unset = UNSET,
-    delegate=UNSET,
-    archived: bool | _Unset = UNSET,
-    commit_ref: str | _Unset | None = UNSET,
-    pull_url: str | _Unset | None = UNSET,
+    actor: User | None,
+    state: State | Unset = UNSET,
+    delegate: User | Unset | None = UNSET,
+    archived: bool | Unset = UNSET,
+    commit_ref: str | Unset | None = UNSET,
+    pull_url: str | Unset | None = UNSET,
 ) -> Patch:
     """Apply the given changes to ``patch`` and record the events they cause.
 
@@ -41,20 +48,22 @@ def patch_update(
     changed: list[str] = []
     previous_state = patch.state
     previous_delegate = patch.delegate
+    for field, related in (("state", state), ("delegate", delegate)):
+        if related is UNSET:
+            continue
+        old_id = getattr(patch, f"{field}_id")
+        if old_id == (related.pk if related is not None else None):
+            continue
+        setattr(patch, field, related)
+        changed.append(field)
     for field, value in (
-        ("state", state),
-        ("delegate", delegate),
         ("archived", archived),
         ("commit_ref", commit_ref),
         ("pull_url", pull_url),
     ):
         if value is UNSET:
             continue
-        if field in ("state", "delegate"):
-            old_id = getattr(patch, f"{field}_id")
-            if old_id == (value.pk if value is not None else None):
-                continue
-        elif getattr(patch, field) == value:
+        if getattr(patch, field) == value:
             continue
         setattr(patch, field, value)
         changed.append(field)

@@ -1,9 +1,11 @@
 """Registration, the confirmation links and the password pages."""
 
+from collections.abc import Callable
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
@@ -63,7 +65,7 @@ def _confirm_optin(request, confirmation):
     return render(request, "mail/optin_done.html", {"email": confirmation.email})
 
 
-_ACTIONS = {
+_ACTIONS: dict[str, Callable[[HttpRequest, EmailConfirmation], HttpResponse]] = {
     EmailConfirmation.Type.REGISTRATION: _confirm_registration,
     EmailConfirmation.Type.USERPERSON: _confirm_link,
     EmailConfirmation.Type.OPTOUT: _confirm_optout,

@@ -44,7 +44,7 @@ def patch_mbox(request, linkname: str, msgid: str):
     """
     patch = _patch(linkname, msgid)
     wanted = request.GET.get("series")
-    mails = []
+    mails: list[str] = []
     if wanted:
         if patch.series_id is None:
             raise Http404("This patch is not part of a series.")

@@ -15,7 +15,7 @@ from apps.web.views.common import site_base_url
 @require_http_methods(["GET", "HEAD", "POST"])
 def settings_page(request):
     form = EmailForm(request.POST if request.method == "POST" else None)
-    context = {"form": form}
+    context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         context.update(email=email, opted_out=is_opted_out(email))

@@ -1,5 +1,7 @@
 """The logged-in user's pages: profile, todo lists, linked addresses, API token."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +27,16 @@ from apps.web.views.common import project_or_404, site_base_url
 from apps.web.views.lists import list_form_post, render_list_page
 
 
+@dataclass(frozen=True)
+class LinkedAddress:
+    """A row of the profile's address table."""
+
+    pk: int
+    email: str
+    opted_out: bool
+    is_primary: bool
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
@@ -44,11 +56,17 @@ def profile(request):
         form = ProfileForm(
             initial={"items_per_page": user.items_per_page, "show_ids": user.show_ids}
         )
-    persons = selectors.user_persons(user)
-    opted_out = opted_out_addresses(person.email for person in persons)
-    for person in persons:
-        person.opted_out = normalise_address(person.email) in opted_out
-        person.is_primary = person.email.lower() == user.email.lower()
+    linked = selectors.user_persons(user)
+    opted_out = opted_out_addresses(person.email for person in linked)
+    persons = [
+        LinkedAddress(
+            pk=person.pk,
+            email=person.email,
+            opted_out=normalise_address(person.email) in opted_out,
+            is_primary=person.email.lower() == user.email.lower(),
+        )
+        for person in linked
+    ]
     token = None
     if settings.ENABLE_REST_API:
         token = Token.objects.filter(user=user).values_list("key", flat=True).first()

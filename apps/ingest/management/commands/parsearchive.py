@@ -184,15 +184,13 @@ class Command(BaseCommand):
         Sharing the transaction (and the project lock) saves most of the
         per-mail round trips to the database.
         """
-        stored = [parsed for parsed in batch if parsed.mail is not None]
+        stored = [(parsed, parsed.mail) for parsed in batch if parsed.mail is not None]
         outcomes: dict[int, Outcome | Path] = {}
         context.locks_held = set()
         try:
             with transaction.atomic(), events_batched():
-                for parsed in stored:
-                    result = ingest_parsed(
-                        parsed.mail, list_id=list_id, context=context
-                    )
+                for parsed, mail in stored:
+                    result = ingest_parsed(mail, list_id=list_id, context=context)
                     outcomes[id(parsed)] = result.outcome
         except Exception:  # replayed one by one below
             outcomes.clear()
