@@ -157,23 +157,41 @@ def notifications_send(*, now: dt.datetime | None = None) -> list[SendFailure]:
     opted_out = opted_out_addresses(g[0].patch.submitter.email for g in groups)
     failures = []
     for group in groups:
-        email = group[0].patch.submitter.email.strip()
-        wanted = [n for n in group if n.patch.project.send_notifications]
-        if not wanted or email.lower() in opted_out:
-            _forget(group)
-            continue
-        if email in ("", "<>"):
-            failures.append(SendFailure(email, "Invalid recipient"))
-            _forget(group)
-            continue
-        try:
-            _digest(wanted).send()
-        except (smtplib.SMTPException, OSError) as error:
-            # Kept for the next run; a refused connection stops nothing else.
-            failures.append(SendFailure(email, str(error) or type(error).__name__))
-            continue
-        _forget(group)
+        failure = _send_group(group, opted_out)
+        if failure is not None:
+            failures.append(failure)
     return failures
+
+
+@transaction.atomic
+def _send_group(
+    group: list[PatchChangeNotification], opted_out: set[str]
+) -> SendFailure | None:
+    """Mail one submitter's digest and forget its notifications.
+
+    The notifications are locked first, and skipped if another run holds
+    them or has already sent them: two runs at once (a slow mail server
+    under cron) send each digest once.
+    """
+    ids = [n.patch_id for n in group]
+    locked = PatchChangeNotification.objects.select_for_update(skip_locked=True)
+    if len(locked.filter(patch_id__in=ids).values_list("patch_id")) != len(ids):
+        return None
+    email = group[0].patch.submitter.email.strip()
+    wanted = [n for n in group if n.patch.project.send_notifications]
+    if not wanted or email.lower() in opted_out:
+        _forget(group)
+        return None
+    if email in ("", "<>"):
+        _forget(group)
+        return SendFailure(email, "Invalid recipient")
+    try:
+        _digest(wanted).send()
+    except (smtplib.SMTPException, OSError) as error:
+        # Kept for the next run; a refused connection stops nothing else.
+        return SendFailure(email, str(error) or type(error).__name__)
+    _forget(group)
+    return None
 
 
 def _forget(notifications: list[PatchChangeNotification]) -> None:

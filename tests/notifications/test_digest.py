@@ -226,3 +226,43 @@ def test_an_upgraded_instance_is_not_notified_of_its_history(watched, sam, state
     change(PatchFactory(project=watched, submitter=sam), state["rejected"])
     run(20 * MINUTE)
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_digest_another_run_is_sending_is_not_sent_twice(watched, sam, state):
+    """Two overlapping cron runs: the second skips what the first holds."""
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections")
+    patch = PatchFactory(project=watched, submitter=sam)
+    PatchChangeNotification.objects.create(
+        patch=patch,
+        orig_state=state["new"],
+        last_modified=timezone.now() - 20 * MINUTE,
+    )
+    holding, release = threading.Event(), threading.Event()
+
+    def other_run():
+        with transaction.atomic():
+            list(PatchChangeNotification.objects.select_for_update())
+            holding.set()
+            release.wait(10)
+        connection.close()
+
+    other = threading.Thread(target=other_run)
+    other.start()
+    assert holding.wait(10)
+    try:
+        assert notifications_send() == []
+        assert mail.outbox == []
+        assert PatchChangeNotification.objects.count() == 1
+    finally:
+        release.set()
+        other.join()
+    assert notifications_send() == []
+    assert len(mail.outbox) == 1
+    assert not PatchChangeNotification.objects.exists()
