@@ -6,6 +6,12 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["parsemail"] and os.environ.get("PATCHSERVER_INGEST_SOCKET"):
+        # A delivery from the MTA: hand the mail to the running ingest server
+        # before loading Django, which is most of a delivery's time.
+        from apps.ingest.cli import from_manage_py
+
+        from_manage_py(sys.argv[2:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patchserver.settings")
     from django.core.management import execute_from_command_line
 

@@ -1,11 +1,12 @@
 """The MTA's way in: ``python -m apps.ingest.cli [INFILE] [--list-id ID]``.
 
-What ``scripts/parsemail.sh`` runs. Same arguments and exit status as
-``manage.py parsemail``, but quicker to start: when ``PATCHSERVER_INGEST_SOCKET``
-names the socket of a running ``manage.py ingestserver``, the mail is handed
-to it without loading Django at all; otherwise (or when the server does not
-answer) the mail is stored in this process, without Django's command
-framework.
+What ``scripts/parsemail.sh`` runs, and what ``manage.py parsemail`` turns
+into when ``PATCHSERVER_INGEST_SOCKET`` is set (``from_manage_py``). Same
+arguments and exit status as ``manage.py parsemail``, but quicker to start:
+when ``PATCHSERVER_INGEST_SOCKET`` names the socket of a running
+``manage.py ingestserver``, the mail is handed to it without loading Django
+at all; otherwise (or when the server does not answer) the mail is stored in
+this process, without Django's command framework.
 """
 
 import argparse
@@ -18,10 +19,13 @@ from apps.ingest.client import ServerUnavailable, deliver_via_server
 EX_FAILED = 1
 
 
-def _arguments(argv: list[str] | None) -> argparse.Namespace:
+def _parser(*, strict: bool = True) -> argparse.ArgumentParser:
+    """Return the argument parser; not ``strict``: no --help, errors raised."""
     parser = argparse.ArgumentParser(
         prog="parsemail",
         description="Store the patch, cover letter or comment contained in one mail.",
+        add_help=strict,
+        exit_on_error=strict,
     )
     parser.add_argument(
         "infile", nargs="?", help="file holding one mail (default: stdin)"
@@ -29,11 +33,30 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--list-id", help="store the mail in this list's project")
     # Accepted for compatibility with existing MTA configurations; no effect.
     parser.add_argument("-v", "--verbosity", type=int, choices=range(4), default=1)
-    return parser.parse_args(argv)
+    return parser
+
+
+def from_manage_py(argv: list[str]) -> None:
+    """Deliver as ``main`` does, for ``manage.py parsemail`` (its arguments).
+
+    Returns, having read nothing, when the arguments are more than an MTA
+    passes (Django's own options, ``--help``, a bad value): Django's command
+    then runs as usual and reports them.
+    """
+    parser = _parser(strict=False)
+    try:
+        args, unknown = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return
+    if not unknown:
+        _deliver(args)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    args = _arguments(argv)
+    _deliver(_parser().parse_args(argv))
+
+
+def _deliver(args: argparse.Namespace) -> NoReturn:
     try:
         if args.infile:
             with open(args.infile, "rb") as handle:

@@ -7,8 +7,9 @@ For each archive size and database it
    migrates it and creates the project of the archive's list;
 3. times ``manage.py parsearchive`` on all but the last mails (messages/s);
 4. times the delivery of the remaining mails one process each, as an MTA
-   does, in each delivery mode (``manage.py parsemail``; the MTA wrapper
-   ``scripts/parsemail.sh`` talking to a running ``manage.py ingestserver``)
+   does, in each delivery mode (``manage.py parsemail`` on its own; the MTA
+   wrapper ``scripts/parsemail.sh`` and ``manage.py parsemail``, each with
+   ``PATCHSERVER_INGEST_SOCKET`` naming a running ``manage.py ingestserver``)
    and reports the median and 95th percentile, process start included;
 
 and writes everything, with the machine's load, to a JSON file under
@@ -287,7 +288,11 @@ def run_profile(env: dict[str, str], archive: Path, workdir: Path) -> dict:
 
 def bench_one(messages: int, kind: str, args: argparse.Namespace, cache: Path) -> dict:
     corpus = generate(messages, cache)
-    modes = ["manage.py parsemail", "parsemail.sh via ingestserver"]
+    modes = [
+        "manage.py parsemail",
+        "parsemail.sh via ingestserver",
+        "manage.py parsemail via ingestserver",
+    ]
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         workdir = Path(tmp)
         archive, held_back = split_archive(corpus, args.parsemail * len(modes), workdir)
@@ -330,6 +335,11 @@ def bench_one(messages: int, kind: str, args: argparse.Namespace, cache: Path) -
                     ["scripts/parsemail.sh", "--list-id", LIST_ID],
                     server_env,
                     batches[1],
+                )
+                parsemail["manage.py parsemail via ingestserver"] = time_deliveries(
+                    [PYTHON, "manage.py", "parsemail", "--list-id", LIST_ID],
+                    server_env,
+                    batches[2],
                 )
             result["parsemail"] = parsemail
             log(f"[{kind} {messages}] {parsemail}")

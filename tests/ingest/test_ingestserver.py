@@ -108,6 +108,91 @@ def test_wrapper_stores_directly_when_the_server_is_gone(tmp_path, vendor):
     assert run.returncode == 75, stderr
 
 
+class FakeServer:
+    """A socket answering one delivery as the ingest server would, recording it."""
+
+    def __init__(self, path: str, status: int, log: str):
+        self.received: list[bytes] = []
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._socket.bind(path)
+        self._socket.listen(1)
+        self._socket.settimeout(60)
+        self._reply = json.dumps({"status": status, "log": log}).encode() + b"\n"
+        self._thread = threading.Thread(target=self._answer, daemon=True)
+        self._thread.start()
+
+    def _answer(self):
+        try:
+            conn, _ = self._socket.accept()
+        except OSError:
+            return
+        with conn:
+            data = b""
+            while chunk := conn.recv(65536):
+                data += chunk
+            self.received.append(data)
+            conn.sendall(self._reply)
+
+    def close(self):
+        self._socket.close()
+        self._thread.join(5)
+
+
+def manage_parsemail(env, raw: bytes, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "parsemail", *args],
+        input=raw,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_manage_py_parsemail_hands_the_mail_to_the_server(tmp_path):
+    """With the socket set, the mail goes to the server before Django loads.
+
+    The database is unreachable: storing the mail here would end in 75.
+    """
+    env = command_env(tmp_path, UNREACHABLE["sqlite"](tmp_path))
+    env["PATCHSERVER_INGEST_SOCKET"] = str(tmp_path / "ingest.sock")
+    server = FakeServer(env["PATCHSERVER_INGEST_SOCKET"], 0, "stored patch <x@y>\n")
+    raw = mail_bytes("0001-git-pull-request.mbox")
+    try:
+        run = manage_parsemail(env, raw, "--list-id", LIST_ID)
+    finally:
+        server.close()
+    assert run.returncode == 0, run.stderr.decode()
+    assert run.stderr.decode() == "stored patch <x@y>\n"
+    header, _, mail = server.received[0].partition(b"\n")
+    assert json.loads(header)["list_id"] == LIST_ID
+    assert mail == raw
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("extra", "status"),
+    # Django's command runs: it finds no database (75), or rejects the value.
+    [(["--traceback"], 75), (["-v", "9"], 2)],
+)
+def test_manage_py_parsemail_with_django_options_runs_the_command(
+    tmp_path, extra, status
+):
+    env = command_env(tmp_path, UNREACHABLE["sqlite"](tmp_path))
+    env["PATCHSERVER_INGEST_SOCKET"] = str(tmp_path / "ingest.sock")
+    server = FakeServer(env["PATCHSERVER_INGEST_SOCKET"], 0, "")
+    try:
+        run = manage_parsemail(
+            env, mail_bytes("0001-git-pull-request.mbox"), "--list-id", LIST_ID, *extra
+        )
+    finally:
+        server.close()
+    assert server.received == []
+    assert run.returncode == status, run.stderr.decode()
+
+
 # --- a live server (PostgreSQL: processes share the committed test database) --
 
 
