@@ -24,36 +24,33 @@ import json
 import multiprocessing
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-REPO = Path(__file__).resolve().parents[2]
-PYTHON = sys.executable
+# Run by path: the shared helpers sit one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import (
+    GEN_CORPUS,
+    PYTHON,
+    REPO,
+    RESULTS,
+    create_project,
+    free_port,
+    generate_corpus,
+    manage,
+    recreate_database,
+    vacuum_analyze,
+)
+
 LIST_ID = "bench.lists.example.org"
 PROJECT = "bench"
 
 
 # --- Setup --------------------------------------------------------------------
-
-
-def run(args: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=REPO, env=env, check=True, **kwargs)
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def server_env(database: str, static_root: Path) -> dict:
@@ -76,64 +73,17 @@ def server_env(database: str, static_root: Path) -> dict:
 
 def load_archive(messages: int, database: str, workdir: Path, gen_corpus: Path) -> dict:
     """Generate the archive (once) and load it into a fresh database."""
-    archive = workdir / f"corpus-{messages}.mbox"
-    if not archive.exists():
-        run(
-            [
-                PYTHON,
-                str(gen_corpus),
-                "--messages",
-                str(messages),
-                "--seed",
-                "1",
-                "--list-id",
-                LIST_ID,
-                "--out",
-                str(archive),
-            ],
-            env=dict(os.environ),
-        )
+    archive = generate_corpus(messages, workdir, LIST_ID, gen_corpus)
     env = server_env(database, workdir / "static")
     recreate_database(database)
-    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env)
+    create_project(env, PROJECT, LIST_ID)
     # The browsable API's pages need the collected static files manifest.
-    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
-    run(
-        [
-            PYTHON,
-            "manage.py",
-            "createproject",
-            "--linkname",
-            PROJECT,
-            "--name",
-            "Bench",
-            "--list-id",
-            LIST_ID,
-            "--list-email",
-            f"{PROJECT}@lists.example.org",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
+    manage(env, "collectstatic", "--noinput", "-v0")
     started = time.monotonic()
-    run([PYTHON, "manage.py", "parsearchive", str(archive), "-v0"], env=env)
+    manage(env, "parsearchive", str(archive), "-v0")
     loaded = round(time.monotonic() - started, 1)
-    analyze(database)
+    vacuum_analyze(database)
     return {"messages": messages, "load_seconds": loaded}
-
-
-def analyze(url: str) -> None:
-    """Give the planner statistics, as autovacuum would after a bulk load."""
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_gunicorn(database: str, port: int, workdir: Path) -> subprocess.Popen:
@@ -351,11 +301,8 @@ def main() -> None:
         ),
         help="PostgreSQL URL; this database is dropped and recreated",
     )
-    shared = Path(os.environ.get("PATCHSERVER_SHARED") or REPO.parent / "shared")
-    parser.add_argument(
-        "--gen-corpus", type=Path, default=shared / "tools" / "gen-corpus.py"
-    )
-    parser.add_argument("--workdir", type=Path, default=REPO / "bench" / "api" / "work")
+    parser.add_argument("--gen-corpus", type=Path, default=GEN_CORPUS)
+    parser.add_argument("--workdir", type=Path, default=RESULTS / "api-work")
     parser.add_argument("--runs", type=int, default=200, help="requests per latency")
     parser.add_argument("--seconds", type=float, default=15, help="per throughput run")
     parser.add_argument("--json", type=Path, help="also write the results here")

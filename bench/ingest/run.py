@@ -41,44 +41,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("PATCHSERVER_SHARED") or REPO.parent / "shared")
-GEN_CORPUS = SHARED / "tools" / "gen-corpus.py"
-RESULTS = REPO / "bench" / "results"
+# Run by path: the shared helpers sit one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import (
+    PYTHON,
+    REPO,
+    RESULTS,
+    create_project,
+    drop_database,
+    generate_corpus,
+    log,
+    manage,
+    recreate_database,
+)
+
 LIST_ID = "patchwork.lists.example.org"
-LIST_EMAIL = "patchwork@lists.example.org"
-PYTHON = sys.executable
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def generate(messages: int, cache: Path) -> Path:
-    """Return a gen-corpus archive of ``messages`` mails (generated once)."""
-    path = cache / f"corpus-{messages}.mbox"
-    if not path.exists():
-        if not GEN_CORPUS.exists():
-            sys.exit(
-                f"gen-corpus.py not found at {GEN_CORPUS} (set PATCHSERVER_SHARED)"
-            )
-        log(f"generating {messages} mails -> {path}")
-        subprocess.run(
-            [
-                PYTHON,
-                str(GEN_CORPUS),
-                "--messages",
-                str(messages),
-                "--seed",
-                "1",
-                "--list-id",
-                LIST_ID,
-                "--out",
-                str(path),
-            ],
-            check=True,
-        )
-    return path
+    return generate_corpus(messages, cache, LIST_ID)
 
 
 def split_archive(
@@ -110,17 +91,12 @@ def database(kind: str, pg_server: str, workdir: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{workdir / 'bench.sqlite3'}"
         return
-    import psycopg
-
-    name = f"bench_ingest_{os.getpid()}"
-    with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"{pg_server}/bench_ingest_{os.getpid()}"
+    recreate_database(url)
     try:
-        yield f"{pg_server}/{name}"
+        yield url
     finally:
-        with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(url)
 
 
 def environment(database_url: str, workdir: Path) -> dict[str, str]:
@@ -137,12 +113,6 @@ def environment(database_url: str, workdir: Path) -> dict[str, str]:
         PATCHSERVER_FAILED_MAIL_DIR=str(workdir / "failed"),
     )
     return env
-
-
-def manage(env: dict[str, str], *args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=REPO, env=env, check=True, **kwargs
-    )
 
 
 def run_parsearchive(env: dict[str, str], archive: Path) -> dict:
@@ -298,20 +268,7 @@ def bench_one(messages: int, kind: str, args: argparse.Namespace, cache: Path) -
         archive, held_back = split_archive(corpus, args.parsemail * len(modes), workdir)
         with database(kind, args.pg_server, workdir) as url:
             env = environment(url, workdir)
-            manage(env, "migrate", "--noinput", "-v", "0")
-            manage(
-                env,
-                "createproject",
-                "--linkname",
-                "bench",
-                "--name",
-                "Bench",
-                "--list-id",
-                LIST_ID,
-                "--list-email",
-                LIST_EMAIL,
-                stdout=subprocess.DEVNULL,
-            )
+            create_project(env, "bench", LIST_ID)
             log(f"[{kind} {messages}] parsearchive of {len(held_back)} fewer mails")
             result: dict = {
                 "database": kind,
@@ -348,20 +305,7 @@ def bench_one(messages: int, kind: str, args: argparse.Namespace, cache: Path) -
                 fresh.mkdir()
                 with database(kind, args.pg_server, fresh) as profile_url:
                     profile_env = environment(profile_url, fresh)
-                    manage(profile_env, "migrate", "--noinput", "-v", "0")
-                    manage(
-                        profile_env,
-                        "createproject",
-                        "--linkname",
-                        "bench",
-                        "--name",
-                        "Bench",
-                        "--list-id",
-                        LIST_ID,
-                        "--list-email",
-                        LIST_EMAIL,
-                        stdout=subprocess.DEVNULL,
-                    )
+                    create_project(profile_env, "bench", LIST_ID)
                     head, _ = split_archive(generate(args.profile, cache), 0, fresh)
                     result["profile"] = run_profile(profile_env, head, fresh)
             result["load_after"] = os.getloadavg()

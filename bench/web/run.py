@@ -35,95 +35,39 @@ import time
 import urllib.parse
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("PATCHSERVER_SHARED") or REPO.parent / "shared")
-GEN_CORPUS = SHARED / "tools" / "gen-corpus.py"
-PYTHON = sys.executable
+# Run by path: the shared helpers sit one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import (
+    PYTHON,
+    REPO,
+    RESULTS,
+    create_project,
+    free_port,
+    generate_corpus,
+    log,
+    manage,
+    recreate_database,
+    vacuum_analyze,
+)
+
 LIST_ID = "bench.lists.example.org"
 LINKNAME = "bench"
 MAINTAINER = "bench-maintainer"
 MAINTAINER_PASSWORD = "bench-maintainer-password"  # noqa: S105 - local bench
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def run_manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout
-
-
-def recreate_database(server: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def generate_corpus(messages: int, cache: Path) -> Path:
-    path = cache / f"corpus-{messages}.mbox"
-    if not path.exists():
-        log(f"generating {messages} messages")
-        subprocess.run(
-            [
-                PYTHON,
-                str(GEN_CORPUS),
-                "--messages",
-                str(messages),
-                "--seed",
-                "1",
-                "--list-id",
-                LIST_ID,
-                "--out",
-                str(path),
-            ],
-            check=True,
-        )
-    return path
+    return manage(env, *args, capture_output=True, text=True).stdout
 
 
 def load(env: dict, corpus: Path) -> None:
-    run_manage(env, "migrate", "--noinput", "-v0")
-    run_manage(
-        env,
-        "shell",
-        "-c",
-        "from apps.people.models import User; "
-        f"User.objects.create_user({MAINTAINER!r}, 'm@example.org', "
-        f"{MAINTAINER_PASSWORD!r})",
-    )
-    run_manage(
-        env,
-        "createproject",
-        "--linkname",
-        LINKNAME,
-        "--name",
-        "Bench",
-        "--list-id",
-        LIST_ID,
-        "--list-email",
-        "bench@lists.example.org",
-        "--maintainer",
-        MAINTAINER,
-    )
+    create_project(env, LINKNAME, LIST_ID, maintainer=(MAINTAINER, MAINTAINER_PASSWORD))
     started = time.monotonic()
     out = run_manage(env, "parsearchive", "-v1", str(corpus))
     log(f"parsearchive: {out.strip()} ({time.monotonic() - started:.0f} s)")
     # Planner statistics and the visibility map, as autovacuum would leave
     # them on a live instance.
-    import psycopg
-
-    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
+    vacuum_analyze(env["DATABASE_URL"])
 
 
 def sample(env: dict, count: int) -> dict:
@@ -147,12 +91,6 @@ print(json.dumps({{
 }}))
 """
     return json.loads(run_manage(env, "shell", "-c", code).strip().splitlines()[-1])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
@@ -278,7 +216,7 @@ def measure(port: int, info: dict, repeat: int, warmup: int) -> dict:
 def bench_size(args, messages: int, cache: Path) -> dict:
     name = f"{args.db_prefix}_{messages}"
     if not args.reuse:
-        recreate_database(args.server, name)
+        recreate_database(f"{args.server}/{name}")
     static_root = cache / "static"
     env = {
         **os.environ,
@@ -298,7 +236,7 @@ def bench_size(args, messages: int, cache: Path) -> dict:
     if args.reuse:
         run_manage(env, "migrate", "--noinput", "-v0")
     else:
-        load(env, generate_corpus(messages, cache))
+        load(env, generate_corpus(messages, cache, LIST_ID))
     run_manage(env, "collectstatic", "--noinput", "-v0")
     info = sample(env, args.patch_pages)
     log(f"{messages} messages: {info['patches']} patches, {info['listed']} listed")
@@ -327,8 +265,6 @@ def main() -> None:
         help="measure the databases a previous run loaded instead of reloading",
     )
     args = parser.parse_args()
-    if not GEN_CORPUS.exists():
-        sys.exit(f"gen-corpus.py not found at {GEN_CORPUS}")
     with tempfile.TemporaryDirectory() as tmp:
         cache = args.cache or Path(tmp)
         cache.mkdir(parents=True, exist_ok=True)
@@ -349,9 +285,8 @@ def main() -> None:
                 f"{cell['min']:>8.1f} /{cell['p50']:>6.1f} /{cell['p95']:>6.1f}  "
             )
         print(f"{label.split(' (')[0]:40} " + " ".join(cells))
-    results = REPO / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    out = results / f"web-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"web-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(runs, indent=2))
     log(f"written {out.relative_to(REPO)}")
 
