@@ -42,6 +42,16 @@ def _get(queryset, pk, struct) -> dict:
     return struct(obj) if obj is not None else {}
 
 
+def _search(queryset, fields, search_str, max_count, struct) -> list[dict]:
+    """Return the structs of the rows where a field contains search_str."""
+    if search_str:
+        matches = Q()
+        for field in fields:
+            matches |= Q(**{f"{field}__icontains": search_str})
+        queryset = queryset.filter(matches)
+    return limit([struct(obj) for obj in queryset], max_count)
+
+
 def pw_rpc_version() -> list[int]:
     """Return the XML-RPC interface version as [major, minor, patch]."""
     return VERSION
@@ -50,9 +60,9 @@ def pw_rpc_version() -> list[int]:
 def project_list(search_str=None, max_count=0) -> list[dict]:
     """List projects whose link name contains search_str, by link name."""
     projects = Project.objects.order_by("linkname")
-    if search_str:
-        projects = projects.filter(linkname__icontains=search_str)
-    return limit([structs.project_struct(p) for p in projects], max_count)
+    return _search(
+        projects, ("linkname",), search_str, max_count, structs.project_struct
+    )
 
 
 def project_get(project_id) -> dict:
@@ -63,11 +73,9 @@ def project_get(project_id) -> dict:
 def person_list(search_str=None, max_count=0) -> list[dict]:
     """List people whose name or e-mail contains search_str."""
     people = Person.objects.select_related("user").order_by("id")
-    if search_str:
-        people = people.filter(
-            Q(name__icontains=search_str) | Q(email__icontains=search_str)
-        )
-    return limit([structs.person_struct(p) for p in people], max_count)
+    return _search(
+        people, ("name", "email"), search_str, max_count, structs.person_struct
+    )
 
 
 def person_get(person_id) -> dict:
@@ -142,9 +150,7 @@ def patch_set(user, patch_id, params) -> bool:
 def state_list(search_str=None, max_count=0) -> list[dict]:
     """List states whose name contains search_str, in display order."""
     states = State.objects.order_by("ordering")
-    if search_str:
-        states = states.filter(name__icontains=search_str)
-    return limit([structs.state_struct(s) for s in states], max_count)
+    return _search(states, ("name",), search_str, max_count, structs.state_struct)
 
 
 def state_get(state_id) -> dict:
