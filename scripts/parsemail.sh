@@ -17,15 +17,7 @@
 # checkout's .venv, else python3. Configuration comes from the environment
 # (DATABASE_URL, DJANGO_SECRET_KEY, ...), as for every other command.
 set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-python=${PATCHSERVER_PYTHON:-${PW_PYTHON:-}}
-if [ -z "$python" ]; then
-    if [ -x "$root/.venv/bin/python" ]; then
-        python=$root/.venv/bin/python
-    else
-        python=python3
-    fi
-fi
+. "$(dirname "$0")/interpreter.sh"
 PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}" "$python" -m apps.ingest.cli "$@"
 status=$?
 if [ "$status" -eq 75 ]; then
