@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     # Edge apps.
     "apps.ingest",
+    "apps.importer",
     "apps.api",
     "apps.web",
     "apps.xmlrpc",

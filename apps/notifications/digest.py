@@ -39,6 +39,18 @@ COLLECT_LAG = dt.timedelta(seconds=60)
 _CURSOR = "patch-state-notifications"
 
 
+def notifications_skip_history() -> None:
+    """Notify only of state changes recorded from now on.
+
+    For a database that received its history in bulk (an import): the
+    changes already in the event log are not news to anyone.
+    """
+    latest = Event.objects.order_by("-id").values_list("id", flat=True).first()
+    EventCursor.objects.update_or_create(
+        name=_CURSOR, defaults={"last_event_id": latest or 0}
+    )
+
+
 @transaction.atomic
 def notifications_collect(*, now: dt.datetime | None = None) -> int:
     """Fold new state-change events into pending notifications; return how many events.
