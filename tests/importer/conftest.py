@@ -201,3 +201,18 @@ def upstream_source(request) -> Iterator[Source]:
 @pytest.fixture(scope="module")
 def pg_main_source() -> Iterator[Source]:
     yield from make_source("postgresql", "main", "_one")
+
+
+@pytest.fixture
+def scratch_source() -> Iterator[Source]:
+    """A source of its own, for tests that change it."""
+    yield from make_source("postgresql", "main", "_scratch")
+
+
+def run_sql(source: Source, sql: str) -> None:
+    server = SERVERS[source.vendor]
+    conn = server.connect(source.url)
+    try:
+        execute(server, conn, sql)
+    finally:
+        conn.close()
