@@ -8,15 +8,18 @@ page written (``resume=True``).
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
+from apps.importer.constraints import foreign_keys_drop, foreign_keys_restore
 from apps.importer.convert import converters
+from apps.importer.exceptions import ImportFailed, ImportRefused
 from apps.importer.models import ImportProgress
+from apps.importer.prefetch import prefetched
 from apps.importer.progress import Progress
 from apps.importer.report import KindCount
 from apps.importer.schema import SourceSchema, recognise
@@ -29,14 +32,6 @@ from apps.people.models import Person, User
 from apps.projects.models import Project
 
 Remaps = dict[str, dict[Any, Any]]
-
-
-class ImportRefused(Exception):
-    """The import cannot start (target not empty, nothing to resume, ...)."""
-
-
-class ImportFailed(Exception):
-    """A page of rows could not be written; the rows before it are kept."""
 
 
 @dataclass
@@ -72,6 +67,8 @@ def patchwork_import(
     if dry_run:
         return ImportResult(schema, counts, 0, time.monotonic() - started)
     states = _prepare_target(source, tables, resume=resume)
+    if not resume:
+        foreign_keys_drop([table.db_table for table in tables])
     _tune_session()
     written = 0
     for table, count in zip(tables, counts, strict=True):
@@ -84,6 +81,7 @@ def patchwork_import(
             batch_size,
             progress,
         )
+    foreign_keys_restore()
     reset_sequences([table.model for table in tables])
     notifications_skip_history()
     analyze([table.db_table for table in tables])
@@ -210,13 +208,12 @@ def _import_table(
     rows_for = _RowBuilder(table, remaps)
     last = _parse_key(table, state.last_key)
     written = 0
-    while page := reader.read(after=last):
-        rows = rows_for.build(page)
+    for key, rows in prefetched(_pages(reader, rows_for, last)):
         try:
             with transaction.atomic():
                 write_rows(table.db_table, rows_for.columns, rows)
                 ImportProgress.objects.filter(kind=table.kind).update(
-                    last_key=str(page[-1][-1]), rows=F("rows") + len(rows)
+                    last_key=str(key), rows=F("rows") + len(rows)
                 )
         except DatabaseError as exc:
             raise ImportFailed(
@@ -224,12 +221,21 @@ def _import_table(
                 f"({exc}); the rows before them are kept, fix the cause and run "
                 "again with --resume"
             ) from exc
-        last = page[-1][-1]
+        last = key
         written += len(rows)
         progress.advance(len(rows))
     ImportProgress.objects.filter(kind=table.kind).update(finished=True)
     progress.finish()
     return written
+
+
+def _pages(
+    reader: "_PageReader", rows_for: "_RowBuilder", after: Any
+) -> Iterator[tuple[Any, list[tuple]]]:
+    """(key of the page's last source row, target rows) for each page."""
+    while page := reader.read(after=after):
+        after = page[-1][-1]
+        yield after, rows_for.build(page)
 
 
 def _parse_key(table: Table, text: str) -> Any:

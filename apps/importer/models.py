@@ -19,3 +19,27 @@ class ImportProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.rows} rows"
+
+
+class DroppedConstraint(models.Model):
+    """A foreign key set aside while rows are bulk-loaded (PostgreSQL).
+
+    Checking every row's references at each commit halves the import's
+    speed; like ``pg_restore``, the import drops the foreign keys of the
+    tables it fills and adds them back, checking all rows at once, when the
+    rows are in. Kept here until then, so ``--resume`` can restore them.
+    """
+
+    table = models.CharField(max_length=100)
+    name = models.CharField(max_length=100)
+    definition = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "name"], name="dropped_constraint_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.name}"

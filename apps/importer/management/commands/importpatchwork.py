@@ -6,7 +6,8 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.importer.database_import import ImportFailed, ImportRefused, patchwork_import
+from apps.importer.database_import import patchwork_import
+from apps.importer.exceptions import ImportFailed, ImportRefused
 from apps.importer.progress import LineProgress, QuietProgress
 from apps.importer.report import format_counts
 from apps.importer.schema import UnsupportedSource
