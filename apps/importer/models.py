@@ -43,3 +43,44 @@ class DroppedConstraint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table}.{self.name}"
+
+
+class MirroredObject(models.Model):
+    """Which row an object of a mirrored API became (``--from-api``).
+
+    The id is the source's wherever the target had it free; this table says
+    so either way, and tells a later run what it already has.
+    """
+
+    source = models.CharField(max_length=500)  # the API's root URL
+    kind = models.CharField(max_length=30)  # "patch", "cover", "patch-comment", ...
+    source_id = models.BigIntegerField()
+    target_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "source_id"], name="mirrored_object_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_id} -> {self.target_id}"
+
+
+class MirrorState(models.Model):
+    """How far the mirror of one project has read the source's event log."""
+
+    source = models.CharField(max_length=500)
+    project = models.CharField(max_length=255)  # the source's link name
+    last_event_date = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "project"], name="mirror_state_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} of {self.source}"

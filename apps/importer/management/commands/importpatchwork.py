@@ -1,4 +1,8 @@
-"""``manage.py importpatchwork``: move in from a running Patchwork instance."""
+"""``manage.py importpatchwork``: move in from a running Patchwork instance.
+
+Reads its database (every id kept), or with ``--from-api`` mirrors one
+project over its REST API.
+"""
 
 import os
 import zoneinfo
@@ -6,8 +10,10 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.importer.api_client import VERSIONS, ApiClient, MirrorFailed
 from apps.importer.database_import import patchwork_import
 from apps.importer.exceptions import ImportFailed, ImportRefused
+from apps.importer.mirror import patchwork_mirror
 from apps.importer.progress import LineProgress, QuietProgress
 from apps.importer.report import format_counts
 from apps.importer.schema import UnsupportedSource
@@ -20,7 +26,9 @@ UPSTREAM_TIME_ZONE = "Australia/Canberra"
 class Command(BaseCommand):
     help = (
         "Import an upstream Patchwork database (postgres://... or mysql://...) "
-        "into this freshly migrated, empty database, keeping every id."
+        "into this freshly migrated, empty database, keeping every id; or, "
+        "with --from-api URL --project LINKNAME, mirror one project of an "
+        "instance over its REST API (run again to fetch what is new)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,6 +56,20 @@ class Command(BaseCommand):
             help="the TIME_ZONE setting of the Patchwork instance (PostgreSQL "
             f"sources only; default: upstream's default, {UPSTREAM_TIME_ZONE})",
         )
+        api = parser.add_argument_group("mirroring over the REST API")
+        api.add_argument("--from-api", metavar="URL", help="the instance's web address")
+        api.add_argument("--project", metavar="LINKNAME", help="the project to mirror")
+        api.add_argument(
+            "--rate",
+            type=float,
+            default=2.0,
+            help="requests per second at most (default: 2)",
+        )
+        api.add_argument(
+            "--api-version",
+            choices=VERSIONS,
+            help="REST API version to use (default: the newest the server has)",
+        )
         parser.add_argument(
             "--batch-size",
             type=int,
@@ -56,6 +78,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["from_api"]:
+            self._mirror(options)
+            return
         url = options["source_url"] or os.environ.get("PATCHWORK_DATABASE_URL", "")
         if not url:
             raise CommandError(
@@ -88,6 +113,40 @@ class Command(BaseCommand):
         finally:
             source.close()
         self._report(result, dry_run=options["dry_run"])
+
+    def _mirror(self, options: dict[str, Any]) -> None:
+        if options["source_url"]:
+            raise CommandError("give either SOURCE_DATABASE_URL or --from-api")
+        if not options["project"]:
+            raise CommandError("--from-api needs --project LINKNAME")
+        if not options["rate"] > 0:
+            raise CommandError("--rate must be above 0")
+        try:
+            client = ApiClient(
+                options["from_api"],
+                rate=options["rate"],
+                token=os.environ.get("PATCHWORK_API_TOKEN") or None,
+            )
+            result = patchwork_mirror(
+                client=client,
+                linkname=options["project"],
+                version=options["api_version"],
+                log=self._log if options["verbosity"] else lambda message: None,
+            )
+        except MirrorFailed as exc:
+            raise CommandError(str(exc)) from exc
+        created = ", ".join(
+            f"{count} {kind}" for kind, count in sorted(result.created.items())
+        )
+        updated = ", ".join(
+            f"{count} {kind}" for kind, count in sorted(result.updated.items())
+        )
+        self.stdout.write(f"created: {created or 'nothing'}")
+        self.stdout.write(f"read again: {updated or 'nothing'}")
+        self.stdout.write(f"{result.requests} requests (REST API {result.version})")
+
+    def _log(self, message: str) -> None:
+        self.stderr.write(message)
 
     def _report(self, result: Any, *, dry_run: bool) -> None:
         self.stdout.write(f"source schema: patchwork {result.schema.migration}")
