@@ -152,7 +152,7 @@ class ApiClient:
 class _SameServerRedirects(urllib.request.HTTPRedirectHandler):
     """Redirects are followed only to the same server (the API's slash redirects)."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         old = urllib.parse.urlsplit(req.full_url)
         new = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl))
         if (old.scheme, old.netloc) != (new.scheme, new.netloc):

@@ -30,24 +30,24 @@ class Obj:
             raise MirrorFailed(f"{self.where}: unexpected {key!r}: {value!r:.80}")
         return value
 
-    def int(self, key: str) -> int:
+    def integer(self, key: str) -> int:
         return self._value(key, (int,), optional=False)
 
-    def text(self, key: str) -> str:
+    def string(self, key: str) -> str:
         return self._value(key, (str,), optional=False)
 
-    def text_or_none(self, key: str) -> str | None:
+    def string_or_none(self, key: str) -> str | None:
         return self._value(key, (str,), optional=True)
 
-    def boolean(self, key: str) -> bool:
+    def flag(self, key: str) -> bool:
         return self._value(key, (bool,), optional=False)
 
-    def boolean_or_none(self, key: str) -> bool | None:
+    def flag_or_none(self, key: str) -> bool | None:
         return self._value(key, (bool,), optional=True)
 
     def date(self, key: str) -> dt.datetime:
-        """API times are naive UTC (patchserver and upstream running in UTC)."""
-        text = self.text(key)
+        """Return an API time as aware UTC (the API shows naive UTC times)."""
+        text = self.string(key)
         try:
             value = dt.datetime.fromisoformat(text)
         except ValueError:
@@ -77,7 +77,7 @@ class Obj:
         return key in self.data
 
     def check_state(self) -> int:
-        state = self.text("state")
+        state = self.string("state")
         if state not in CHECK_STATES:
             raise MirrorFailed(f"{self.where}: unknown check state {state!r:.40}")
         return CHECK_STATES[state]
@@ -94,7 +94,7 @@ class Obj:
 
 
 def header_block(headers: Any, where: str) -> str:
-    """The stored header block for an API ``headers`` object.
+    """Return the stored header block for an API ``headers`` object.
 
     The API groups a mail's headers by name (first-occurrence order, repeated
     ones as lists); writing them back in that order gives a block the API

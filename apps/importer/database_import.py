@@ -24,7 +24,8 @@ from apps.importer.progress import Progress
 from apps.importer.report import KindCount
 from apps.importer.schema import SourceSchema, recognise
 from apps.importer.source import SourceDatabase
-from apps.importer.tables import PERSON, Table, build_tables, column_defaults
+from apps.importer.table import PERSON, Table, column_defaults
+from apps.importer.tables import build_tables
 from apps.importer.writers import analyze, count_rows, reset_sequences, write_rows
 from apps.notifications.digest import notifications_skip_history
 from apps.patches.models import Cover, Patch, State, Tag

@@ -70,9 +70,8 @@ def _mirror(work: "MirrorPatches", linkname: str, log: Log) -> None:
     touched = _events(work, linkname, state)
     for patch_id in sorted(touched):
         _atomic(work.refresh_patch, patch_id)
-    log(
-        f"events: {work.store.created['event']} new, {len(touched)} older patches changed"
-    )
+    events = work.store.created["event"]
+    log(f"events: {events} new, {len(touched)} older patches changed")
     work.finish_relations()
     work.finish_dependencies()
     if work.retag:
@@ -90,12 +89,12 @@ def _new_ids(
     """
     if not work.store.has_any(kind):
         for page in work.client.pages(path, {"project": linkname, "order": "id"}):
-            yield from (Obj(item, path).int("id") for item in page)
+            yield from (Obj(item, path).integer("id") for item in page)
         return
     new: list[int] = []
     for page in work.client.pages(path, {"project": linkname, "order": "-id"}):
         for item in page:
-            source_id = Obj(item, path).int("id")
+            source_id = Obj(item, path).integer("id")
             if work.store.target(kind, source_id) is not None:
                 yield from reversed(new)
                 return

@@ -1,4 +1,4 @@
-"""Copying a project's objects from the API: project, covers, series, patches, events."""
+"""Copying a project's objects from the API: covers, series, patches, events."""
 
 from typing import Any
 
@@ -21,13 +21,18 @@ from apps.patches.models import (
 from apps.projects.models import Project
 
 PROJECT_FIELDS = {  # API key -> column, for the keys a version shows
-    "name": "name", "link_name": "linkname", "list_id": "listid",
-    "list_email": "listemail", "web_url": "web_url", "scm_url": "scm_url",
-    "webscm_url": "webscm_url", "subject_match": "subject_match",
+    "name": "name",
+    "link_name": "linkname",
+    "list_id": "listid",
+    "list_email": "listemail",
+    "web_url": "web_url",
+    "scm_url": "scm_url",
+    "webscm_url": "webscm_url",
+    "subject_match": "subject_match",
     "list_archive_url": "list_archive_url",
     "list_archive_url_format": "list_archive_url_format",
     "commit_url_format": "commit_url_format",
-}  # fmt: skip
+}
 
 
 class MirrorPatches:
@@ -42,10 +47,10 @@ class MirrorPatches:
 
     def _mail(self, obj: Obj) -> dict[str, Any]:
         return {
-            "msgid": obj.text("msgid"),
+            "msgid": obj.string("msgid"),
             "date": obj.date("date"),
             "headers": header_block(obj.data.get("headers") or {}, obj.where),
-            "content": obj.text_or_none("content"),
+            "content": obj.string_or_none("content"),
             "submitter_id": self.store.person(obj.obj("submitter")),
         }
 
@@ -53,14 +58,14 @@ class MirrorPatches:
 
     def project(self, linkname: str) -> None:
         data = Obj(self.client.get(f"projects/{linkname}/"), f"project {linkname}")
-        values = {
-            column: data.text(key)
+        values: dict[str, Any] = {
+            column: data.string(key)
             for key, column in PROJECT_FIELDS.items()
             if data.has(key)
         }
         if data.has("show_dependencies"):
-            values["show_dependencies"] = data.boolean("show_dependencies")
-        source_id = data.int("id")
+            values["show_dependencies"] = data.flag("show_dependencies")
+        source_id = data.integer("id")
         target = self.store.target("project", source_id)
         if target is None:
             existing = Project.objects.filter(linkname=values["linkname"]).first()
@@ -69,7 +74,11 @@ class MirrorPatches:
             else:
                 target = self.store.create("project", Project, source_id, **values)
         Project.objects.filter(pk=target).update(**values)
-        maintainers = [self.store.user(user) for user in data.objs("maintainers")]
+        maintainers = [
+            user
+            for item in data.objs("maintainers")
+            if (user := self.store.user(item)) is not None
+        ]
         Project.objects.get(pk=target).maintainers.add(*maintainers)
         self.project_id = target
 
@@ -89,9 +98,13 @@ class MirrorPatches:
             self.store.remember("cover", source_id, target)
         else:
             target = self.store.create(
-                "cover", Cover, source_id, project_id=self.project_id,
-                name=data.text("name"), **self._mail(data),
-            )  # fmt: skip
+                "cover",
+                Cover,
+                source_id,
+                project_id=self.project_id,
+                name=data.string("name"),
+                **self._mail(data),
+            )
         self._comments("cover", source_id, target)
         return target
 
@@ -101,16 +114,21 @@ class MirrorPatches:
         data = Obj(self.client.get(f"series/{source_id}/"), f"series {source_id}")
         cover = data.obj_or_none("cover_letter")
         target = self.store.create(
-            "series", Series, source_id, project_id=self.project_id,
-            name=data.text_or_none("name"), date=data.date("date"),
+            "series",
+            Series,
+            source_id,
+            project_id=self.project_id,
+            name=data.string_or_none("name"),
+            date=data.date("date"),
             submitter_id=self.store.person(data.obj("submitter")),
-            version=data.int("version"), total=data.int("total"),
-            cover_letter_id=self.cover(cover.int("id")) if cover else None,
-        )  # fmt: skip
+            version=data.integer("version"),
+            total=data.integer("total"),
+            cover_letter_id=self.cover(cover.integer("id")) if cover else None,
+        )
         if data.has("dependencies"):
             self.dependencies[target] = data.series_ids("dependencies")
         if cover is not None:
-            self._reference(cover.text("msgid"), target)
+            self._reference(cover.string("msgid"), target)
         return target
 
     def _reference(self, msgid: str, series: int) -> None:
@@ -130,11 +148,16 @@ class MirrorPatches:
             self.store.remember("patch", source_id, target)
         else:
             target = self.store.create(
-                "patch", Patch, source_id, project_id=self.project_id,
-                name=data.text("name"), diff=data.text_or_none("diff"),
-                hash=data.text_or_none("hash"), **self._mail(data),
+                "patch",
+                Patch,
+                source_id,
+                project_id=self.project_id,
+                name=data.string("name"),
+                diff=data.string_or_none("diff"),
+                hash=data.string_or_none("hash"),
+                **self._mail(data),
                 **self._patch_state(data),
-            )  # fmt: skip
+            )
             self._place_in_series(target, data)
         self._patch_children(source_id, target, data)
         return target
@@ -151,14 +174,14 @@ class MirrorPatches:
         self._patch_children(source_id, target, data)
 
     def _patch_state(self, data: Obj) -> dict[str, Any]:
-        state = self.store.state(data.text("state"))
+        state = self.store.state(data.string("state"))
         if state is None:
             raise MirrorFailed(f"{data.where}: no state")
         return {
             "state_id": state,
-            "archived": data.boolean("archived"),
-            "commit_ref": data.text_or_none("commit_ref"),
-            "pull_url": data.text_or_none("pull_url"),
+            "archived": data.flag("archived"),
+            "commit_ref": data.string_or_none("commit_ref"),
+            "pull_url": data.string_or_none("pull_url"),
             "delegate_id": self.store.user(data.obj_or_none("delegate")),
         }
 
@@ -166,35 +189,43 @@ class MirrorPatches:
         memberships = data.objs("series")
         if not memberships:
             return
-        series = self.series(memberships[0].int("id"))
+        series = self.series(memberships[0].integer("id"))
         prefixes = [
             item for item in data.data.get("prefixes") or [] if isinstance(item, str)
         ]
-        number = series_marker(prefixes)[0] or 1
+        number: int | None = series_marker(prefixes)[0] or 1
         if Patch.objects.filter(series_id=series, number=number).exists():
             number = None
         Patch.objects.filter(pk=target).update(series_id=series, number=number)
-        self._reference(data.text("msgid"), series)
+        self._reference(data.string("msgid"), series)
 
     def _patch_children(self, source_id: int, target: int, data: Obj) -> None:
         self.fresh.add(source_id)
         self.retag.add(target)
         if data.has("related"):
-            self.relations[target] = [item.int("id") for item in data.objs("related")]
+            self.relations[target] = [
+                item.integer("id") for item in data.objs("related")
+            ]
         self._comments("patch", source_id, target)
         for page in self.client.pages(f"patches/{source_id}/checks/"):
             for item in page:
                 self._check(Obj(item, f"checks of patch {source_id}"), target)
 
     def _check(self, check: Obj, patch: int) -> None:
-        if self.store.target("check", check.int("id")) is not None:
+        if self.store.target("check", check.integer("id")) is not None:
             return
         self.store.create(
-            "check", Check, check.int("id"), patch_id=patch,
-            user_id=self.store.user(check.obj("user")), date=check.date("date"),
-            state=check.check_state(), target_url=check.text_or_none("target_url"),
-            context=check.text("context"), description=check.text_or_none("description"),
-        )  # fmt: skip
+            "check",
+            Check,
+            check.integer("id"),
+            patch_id=patch,
+            user_id=self.store.user(check.obj("user")),
+            date=check.date("date"),
+            state=check.check_state(),
+            target_url=check.string_or_none("target_url"),
+            context=check.string("context"),
+            description=check.string_or_none("description"),
+        )
 
     def _comments(self, parent: str, source_id: int, target: int) -> None:
         if not self.client.at_least("1.1"):
@@ -208,20 +239,24 @@ class MirrorPatches:
         for page in self.client.pages(path):
             for item in page:
                 comment = Obj(item, path)
-                addressed = comment.boolean_or_none("addressed")
-                known = self.store.target(kind, comment.int("id"))
+                addressed = comment.flag_or_none("addressed")
+                known = self.store.target(kind, comment.integer("id"))
                 if known is not None:
                     model.objects.filter(pk=known).update(addressed=addressed)
                     continue
                 self.store.create(
-                    kind, model, comment.int("id"), addressed=addressed,
-                    **{f"{parent}_id": target}, **self._mail(comment),
-                )  # fmt: skip
+                    kind,
+                    model,
+                    comment.integer("id"),
+                    addressed=addressed,
+                    **{f"{parent}_id": target},
+                    **self._mail(comment),
+                )
 
     def _existing(self, model: type[Patch] | type[Cover], data: Obj) -> int | None:
-        """A row the target already has for this mail (e.g. from its own ingest)."""
+        """Return the row the target already has for this mail (say, from ingest)."""
         return (
-            model.objects.filter(project_id=self.project_id, msgid=data.text("msgid"))
+            model.objects.filter(project_id=self.project_id, msgid=data.string("msgid"))
             .values_list("id", flat=True)
             .first()
         )
@@ -230,18 +265,23 @@ class MirrorPatches:
 
     def event(self, event: Obj) -> set[int]:
         """Copy one event; return the source ids of older patches it names."""
-        source_id = event.int("id")
+        source_id = event.integer("id")
         if self.store.target("event", source_id) is not None:
             return set()
         payload = event.obj("payload")
         patch = payload.obj_or_none("patch")
-        touched = {patch.int("id")} if patch else set()
-        values = self._event_objects(event.text("category"), payload)
+        touched = {patch.integer("id")} if patch else set()
+        values = self._event_objects(event.string("category"), payload)
         self.store.create(
-            "event", Event, source_id, project_id=self.project_id,
-            category=event.text("category"), date=event.date("date"),
-            actor_id=self.store.user(event.obj_or_none("actor")), **values,
-        )  # fmt: skip
+            "event",
+            Event,
+            source_id,
+            project_id=self.project_id,
+            category=event.string("category"),
+            date=event.date("date"),
+            actor_id=self.store.user(event.obj_or_none("actor")),
+            **values,
+        )
         return touched
 
     def _event_objects(self, category: str, payload: Obj) -> dict[str, Any]:
@@ -250,17 +290,19 @@ class MirrorPatches:
         values: dict[str, Any] = {}
         for key, kind in (("patch", "patch"), ("series", "series"), ("cover", "cover")):
             if (item := payload.obj_or_none(key)) is not None:
-                values[f"{key}_id"] = self.ensure(kind, item.int("id"))
+                values[f"{key}_id"] = self.ensure(kind, item.integer("id"))
         for when in ("previous", "current"):
             values[f"{when}_state_id"] = self.store.state(
-                payload.text_or_none(f"{when}_state")
+                payload.string_or_none(f"{when}_state")
             )
             values[f"{when}_delegate_id"] = self.store.user(
                 payload.obj_or_none(f"{when}_delegate")
             )
         parent = "cover" if category.startswith("cover") else "patch"
-        children = (("check", "created_check_id", "check"),
-                    ("comment", f"{parent}_comment_id", f"{parent}-comment"))  # fmt: skip
+        children = (
+            ("check", "created_check_id", "check"),
+            ("comment", f"{parent}_comment_id", f"{parent}-comment"),
+        )
         for key, column, kind in children:
             item = payload.obj_or_none(key)
             if item is not None and values.get(f"{parent}_id") is not None:
@@ -268,16 +310,16 @@ class MirrorPatches:
         return values
 
     def _child(self, kind: str, item: Obj, parent_target: int) -> int | None:
-        """A check or comment an event names, read with its parent if new."""
-        known = self.store.target(kind, item.int("id"))
+        """Return the check or comment an event names, reading its parent if new."""
+        known = self.store.target(kind, item.integer("id"))
         if known is None:
-            source_parent = self._source_of("cover" if kind == "cover-comment" else "patch",
-                                            parent_target)  # fmt: skip
+            parent = "cover" if kind == "cover-comment" else "patch"
+            source_parent = self._source_of(parent, parent_target)
             if kind == "cover-comment":
                 self._comments("cover", source_parent, parent_target)
             else:
                 self.refresh_patch(source_parent)
-            known = self.store.target(kind, item.int("id"))
+            known = self.store.target(kind, item.integer("id"))
         return known
 
     def _source_of(self, kind: str, target: int) -> int:
@@ -295,9 +337,10 @@ class MirrorPatches:
         """Group patches as the source relates them (relations have no ids to keep)."""
         for target, related in self.relations.items():
             members = {target} | {
-                known for source in related
+                known
+                for source in related
                 if (known := self.store.target("patch", source)) is not None
-            }  # fmt: skip
+            }
             if len(members) < 2:
                 Patch.objects.filter(pk=target).update(related=None)
                 continue

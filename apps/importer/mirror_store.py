@@ -63,13 +63,13 @@ class Store:
     # --- Who: users, people, states ----------------------------------------
 
     def user(self, user: Obj | None) -> int | None:
-        """The row of an embedded user (delegate, check reporter, actor)."""
+        """Return the row of an embedded user (delegate, check reporter, actor)."""
         if user is None:
             return None
-        source_id = user.int("id")
+        source_id = user.integer("id")
         if (known := self.target("user", source_id)) is not None:
             return known
-        username = user.text("username")
+        username = user.string("username")
         existing = User.objects.filter(username=username).values_list("id", flat=True)
         if existing:
             return self.remember("user", source_id, existing[0])
@@ -78,17 +78,17 @@ class Store:
             User,
             source_id,
             username=username,
-            first_name=user.text("first_name"),
-            last_name=user.text("last_name"),
-            email=user.text_or_none("email") or "",
+            first_name=user.string("first_name"),
+            last_name=user.string("last_name"),
+            email=user.string_or_none("email") or "",
             password="!",  # noqa: S106 - unusable: they log in at the source
         )
 
     def person(self, person: Obj) -> int:
-        source_id = person.int("id")
+        source_id = person.integer("id")
         if (known := self.target("person", source_id)) is not None:
             return known
-        email = person.text("email")
+        email = person.string("email")
         existing = (
             Person.objects.alias(address=Lower("email"))
             .filter(address=email.lower())
@@ -97,11 +97,11 @@ class Store:
         if existing:
             return self.remember("person", source_id, existing[0])
         return self.create(
-            "person", Person, source_id, email=email, name=person.text_or_none("name")
+            "person", Person, source_id, email=email, name=person.string_or_none("name")
         )
 
     def state(self, slug: str | None) -> int | None:
-        """The state of a slug; a state the target lacks is added after the others."""
+        """Return the state of a slug, adding one the target lacks after the others."""
         if slug is None:
             return None
         if not _SLUG.fullmatch(slug):

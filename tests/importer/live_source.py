@@ -33,7 +33,8 @@ check_create(patch=first, user=admin, state=1, context="build",
              target_url="https://ci.example.org/1", description="built")
 check_create(patch=first, user=admin, state=3, context="boot")
 patch_set_related(patch=first, related=[third], actor=admin)
-comment_set_addressed(comment=PatchComment.objects.order_by("id").first(), addressed=False)
+comment = PatchComment.objects.order_by("id").first()
+comment_set_addressed(comment=comment, addressed=False)
 """
 
 LATER_CHANGES = """
@@ -65,16 +66,22 @@ class LiveSource:
             if not key.startswith(("DJANGO_", "PATCHSERVER_", "DATABASE_URL"))
         }
         self.env.update(
-            DEBUG="1", PATCHSERVER_DATA_DIR=str(data_dir), LOG_LEVEL="WARNING",
+            DEBUG="1",
+            PATCHSERVER_DATA_DIR=str(data_dir),
+            LOG_LEVEL="WARNING",
             ALLOWED_HOSTS="127.0.0.1,localhost",
-        )  # fmt: skip
+        )
         self.server: subprocess.Popen | None = None
 
     def manage(self, *args: str, stdin: bytes | None = None) -> str:
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=REPO, env=self.env, input=stdin, capture_output=True, check=True,
-        )  # fmt: skip
+            cwd=REPO,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            check=True,
+        )
         return result.stdout.decode()
 
     def shell(self, code: str) -> None:
@@ -85,10 +92,18 @@ class LiveSource:
         self.manage("setupdemo", "--port", str(self.port))
         self.shell(MAINTAINER_CHANGES)
         self.server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload",
-             f"127.0.0.1:{self.port}"],
-            cwd=REPO, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "manage.py",
+                "runserver",
+                "--noreload",
+                f"127.0.0.1:{self.port}",
+            ],
+            cwd=REPO,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -105,7 +120,7 @@ class LiveSource:
 
     def get(self, path: str) -> tuple[object, str]:
         """The JSON of ``path`` and its Link header."""
-        with urllib.request.urlopen(self.url + path, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(self.url + path, timeout=30) as response:
             return json.loads(response.read()), response.headers.get("Link", "")
 
     def get_all(self, path: str) -> list:

@@ -3,13 +3,21 @@
 from django.apps import apps
 
 from apps.importer.schema import recognise
-from apps.importer.tables import NOT_IMPORTED, build_tables, column_defaults
+from apps.importer.table import column_defaults
+from apps.importer.tables import NOT_IMPORTED, build_tables
 from tests.importer.migrations import MIGRATIONS_2_2, MIGRATIONS_MAIN
 
 OWN_APPS = {
-    "people", "projects", "patches", "checks", "bundles", "events",
-    "notifications", "importer", "authtoken",
-}  # fmt: skip
+    "people",
+    "projects",
+    "patches",
+    "checks",
+    "bundles",
+    "events",
+    "notifications",
+    "importer",
+    "authtoken",
+}
 
 
 def label(model) -> str:

@@ -30,9 +30,17 @@ def live_source(tmp_path_factory):
 def mirror(source: LiveSource, *args: str) -> str:
     out = io.StringIO()
     call_command(
-        "importpatchwork", "--from-api", source.url, "--project", "demo",
-        "--rate", "1000", *args, stdout=out, stderr=io.StringIO(),
-    )  # fmt: skip
+        "importpatchwork",
+        "--from-api",
+        source.url,
+        "--project",
+        "demo",
+        "--rate",
+        "1000",
+        *args,
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     return out.getvalue()
 
 
@@ -90,7 +98,8 @@ def new_mail(source: LiveSource) -> tuple[bytes, bytes]:
     ).encode()
     reply = (
         "From: Reviewer <review@example.org>\nTo: demo@lists.example.org\n"
-        f"List-Id: <{LIST_ID}>\nSubject: Re: old\nMessage-Id: <late-reply@example.org>\n"
+        f"List-Id: <{LIST_ID}>\nSubject: Re: old\n"
+        "Message-Id: <late-reply@example.org>\n"
         f"In-Reply-To: {old_msgid}\nReferences: {old_msgid}\nDate: {date}\n\n"
         "Reviewed-by: Reviewer <review@example.org>\n"
     ).encode()
@@ -101,7 +110,10 @@ def counts(output: str, line: str) -> dict[str, int]:
     text = re.search(rf"^{line}: (.*)$", output, re.M).group(1)
     if text == "nothing":
         return {}
-    return {kind: int(count) for count, kind in (part.split(" ", 1) for part in text.split(", "))}
+    return {
+        kind: int(count)
+        for count, kind in (part.split(" ", 1) for part in text.split(", "))
+    }
 
 
 def test_a_mirror_shows_what_the_source_shows_and_a_second_run_reads_only_news(
