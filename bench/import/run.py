@@ -55,69 +55,93 @@ def with_database(server: str, name: str) -> str:
 # --- Generating the source ------------------------------------------------
 
 
-def generators(vendor: str, patches: int) -> list[str]:
+class Generator:
     """INSERT ... SELECT statements that fill the source on the server."""
-    people, series, comments = (
-        max(patches // 20, 1),
-        max(patches // 5, 1),
-        patches * 3 // 2,
-    )
-    if vendor == "postgresql":
-        rows, i, div = "FROM generate_series(1, {n}) AS g(i)", "i", "/"
-        number = "i::text"
-        date = "timestamp '2015-01-01' + i * interval '{s} second'"
-    else:
-        rows, i, div = "FROM seq_1_to_{n} AS g", "seq", "DIV"
-        number = "CAST(seq AS CHAR)"
-        date = "DATE_ADD('2015-01-01', INTERVAL seq * {s} SECOND)"
 
-    def cat(*parts: str) -> str:
+    def __init__(self, vendor: str, patches: int) -> None:
+        self.vendor = vendor
+        self.patches = patches
+        self.people = max(patches // 20, 1)
+        self.series = max(patches // 5, 1)
+        self.comments = patches * 3 // 2
         if vendor == "postgresql":
+            self.rows, self.i, self.div = (
+                "FROM generate_series(1, {n}) AS g(i)",
+                "i",
+                "/",
+            )
+            self.number = "i::text"
+            self.date = "timestamp '2015-01-01' + i * interval '{s} second'"
+        else:
+            self.rows, self.i, self.div = "FROM seq_1_to_{n} AS g", "seq", "DIV"
+            self.number = "CAST(seq AS CHAR)"
+            self.date = "DATE_ADD('2015-01-01', INTERVAL seq * {s} SECOND)"
+
+    def cat(self, *parts: str) -> str:
+        if self.vendor == "postgresql":
             return "(" + " || ".join(parts) + ")"
         return f"CONCAT({', '.join(parts)})"
 
+    @staticmethod
     def lit(value: str) -> str:
         assert "\\" not in value
         return "'" + value.replace("'", "''") + "'"
 
-    def msgid(prefix: str) -> str:
-        return cat(lit(f"<{prefix}"), number, lit("@example.org>"))
+    def msgid(self, prefix: str) -> str:
+        return self.cat(self.lit(f"<{prefix}"), self.number, self.lit("@example.org>"))
 
-    return [
-        f"INSERT INTO patchwork_person (id, email, name, user_id) SELECT {i}, "
-        f"{cat(lit('person'), number, lit('@example.org'))}, "
-        f"{cat(lit('Person '), number)}, NULL " + rows.format(n=people),
-        "INSERT INTO patchwork_series (id, name, date, version, total, project_id, "
-        f"submitter_id, cover_letter_id) SELECT {i}, {lit('A series')}, "
-        f"{date.format(s=300)}, 1, 5, 1, 1 + {i} % {people}, NULL "
-        + rows.format(n=series),
-        "INSERT INTO patchwork_seriesreference (id, msgid, project_id, series_id) "
-        f"SELECT {i}, {msgid('s')}, 1, {i} " + rows.format(n=series),
-        "INSERT INTO patchwork_patch (id, msgid, date, headers, content, submitter_id, "
-        "name, project_id, diff, commit_ref, pull_url, archived, hash, number, "
-        f"delegate_id, series_id, state_id, related_id) SELECT {i}, {msgid('p')}, "
-        f"{date.format(s=60)}, {lit(HEADERS)}, {lit(CONTENT)}, 1 + {i} % {people}, "
-        f"{lit('[1/5] Fix the frobnicator')}, 1, {lit(DIFF)}, NULL, NULL, "
-        f"{i} % 3 = 0, md5({msgid('h')}), 1 + ({i} - 1) % 5, NULL, "
-        f"1 + ({i} - 1) {div} 5, 1 + {i} % 3, NULL " + rows.format(n=patches),
-        "INSERT INTO patchwork_patchcomment (id, msgid, date, headers, content, "
-        f"submitter_id, patch_id, addressed) SELECT {i}, {msgid('c')}, "
-        f"{date.format(s=61)}, {lit(HEADERS)}, {lit(REVIEW)}, "
-        f"1 + {i} % {people}, 1 + ({i} - 1) % {patches}, NULL "
-        + rows.format(n=comments),
-        "INSERT INTO patchwork_patchtag (id, count, patch_id, tag_id) "
-        f"SELECT {i}, 1, {i}, 1 " + rows.format(n=patches),
-        "INSERT INTO patchwork_check (id, date, state, target_url, description, "
-        f"context, user_id, patch_id) SELECT {i}, {date.format(s=62)}, {i} % 4, "
-        f"{lit('https://ci.example.org/run')}, {lit('build and boot')}, {lit('ci')}, "
-        f"1, {i} " + rows.format(n=patches),
-        "INSERT INTO patchwork_event (id, category, date, actor_id, project_id, "
-        f"patch_id, created_check_id) SELECT {i}, CASE WHEN {i} % 2 = 0 "
-        f"THEN {lit('check-created')} ELSE {lit('patch-created')} END, "
-        f"{date.format(s=30)}, NULL, 1, 1 + ({i} - 1) {div} 2, "
-        f"CASE WHEN {i} % 2 = 0 THEN {i} {div} 2 ELSE NULL END "
-        + rows.format(n=patches * 2),
-    ]
+    def statements(self) -> list[str]:
+        return self.people_and_series() + self.mail() + self.results()
+
+    def people_and_series(self) -> list[str]:
+        i, lit, rows = self.i, self.lit, self.rows
+        email = self.cat(lit("person"), self.number, lit("@example.org"))
+        return [
+            f"INSERT INTO patchwork_person (id, email, name, user_id) SELECT {i}, "
+            f"{email}, {self.cat(lit('Person '), self.number)}, NULL "
+            + rows.format(n=self.people),
+            "INSERT INTO patchwork_series (id, name, date, version, total, project_id, "
+            f"submitter_id, cover_letter_id) SELECT {i}, {lit('A series')}, "
+            f"{self.date.format(s=300)}, 1, 5, 1, 1 + {i} % {self.people}, NULL "
+            + rows.format(n=self.series),
+            "INSERT INTO patchwork_seriesreference (id, msgid, project_id, series_id) "
+            f"SELECT {i}, {self.msgid('s')}, 1, {i} " + rows.format(n=self.series),
+        ]
+
+    def mail(self) -> list[str]:
+        i, lit, rows, div = self.i, self.lit, self.rows, self.div
+        return [
+            "INSERT INTO patchwork_patch (id, msgid, date, headers, content, "
+            "submitter_id, name, project_id, diff, commit_ref, pull_url, archived, "
+            "hash, number, delegate_id, series_id, state_id, related_id) "
+            f"SELECT {i}, {self.msgid('p')}, {self.date.format(s=60)}, "
+            f"{lit(HEADERS)}, {lit(CONTENT)}, 1 + {i} % {self.people}, "
+            f"{lit('[1/5] Fix the frobnicator')}, 1, {lit(DIFF)}, NULL, NULL, "
+            f"{i} % 3 = 0, md5({self.msgid('h')}), 1 + ({i} - 1) % 5, NULL, "
+            f"1 + ({i} - 1) {div} 5, 1 + {i} % 3, NULL " + rows.format(n=self.patches),
+            "INSERT INTO patchwork_patchcomment (id, msgid, date, headers, content, "
+            f"submitter_id, patch_id, addressed) SELECT {i}, {self.msgid('c')}, "
+            f"{self.date.format(s=61)}, {lit(HEADERS)}, {lit(REVIEW)}, "
+            f"1 + {i} % {self.people}, 1 + ({i} - 1) % {self.patches}, NULL "
+            + rows.format(n=self.comments),
+        ]
+
+    def results(self) -> list[str]:
+        i, lit, rows, div = self.i, self.lit, self.rows, self.div
+        return [
+            "INSERT INTO patchwork_patchtag (id, count, patch_id, tag_id) "
+            f"SELECT {i}, 1, {i}, 1 " + rows.format(n=self.patches),
+            "INSERT INTO patchwork_check (id, date, state, target_url, description, "
+            f"context, user_id, patch_id) SELECT {i}, {self.date.format(s=62)}, "
+            f"{i} % 4, {lit('https://ci.example.org/run')}, {lit('build and boot')}, "
+            f"{lit('ci')}, 1, {i} " + rows.format(n=self.patches),
+            "INSERT INTO patchwork_event (id, category, date, actor_id, project_id, "
+            f"patch_id, created_check_id) SELECT {i}, CASE WHEN {i} % 2 = 0 "
+            f"THEN {lit('check-created')} ELSE {lit('patch-created')} END, "
+            f"{self.date.format(s=30)}, NULL, 1, 1 + ({i} - 1) {div} 2, "
+            f"CASE WHEN {i} % 2 = 0 THEN {i} {div} 2 ELSE NULL END "
+            + rows.format(n=self.patches * 2),
+        ]
 
 
 def fixed_rows() -> dict[str, list[dict]]:
@@ -161,7 +185,7 @@ def build_source(vendor: str, url: str, patches: int) -> None:
         ])  # fmt: skip
         for table, rows in fixed_rows().items():
             insert_rows(server, conn, table, rows)
-        for statement in generators(vendor, patches):
+        for statement in Generator(vendor, patches).statements():
             log(statement.split("(")[0])
             execute(server, conn, statement)
         if vendor == "postgresql":

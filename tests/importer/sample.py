@@ -460,82 +460,60 @@ def _pick(rows: list[Row], keys: tuple[str, ...] | list[str]) -> list[Row]:
     return [{key: row[key] for key in keys} for row in rows]
 
 
+def _tables(release: str) -> dict[str, list[Row]]:
+    """Rows per upstream table of ``release``, with every key they may need."""
+    user_keys = [key for key in USERS[0] if key != "profile"]
+    profiles = [{**u["profile"], "user_id": u["id"]} for u in USERS if u["profile"]]
+    tables = {
+        "auth_user": [{key: user[key] for key in user_keys} for user in USERS],
+        "patchwork_userprofile": profiles,
+        "authtoken_token": TOKENS,
+        "patchwork_person": PEOPLE,
+        "patchwork_project": PROJECTS,
+        "patchwork_userprofile_maintainer_projects": MAINTAINERS,
+        "patchwork_state": STATES,
+        "patchwork_tag": TAGS,
+        "patchwork_delegationrule": RULES,
+        "patchwork_series": SERIES,
+        "patchwork_seriesreference": REFERENCES,
+        "patchwork_patchtag": PATCH_TAGS,
+        "patchwork_check": CHECKS,
+        "patchwork_bundle": BUNDLES,
+        "patchwork_bundlepatch": BUNDLE_PATCHES,
+        "patchwork_event": _events(release),
+        "patchwork_emailoptout": OPTOUTS,
+        "patchwork_patchchangenotification": NOTIFICATIONS,
+    }
+    if release != "2.2":
+        return tables | {
+            "patchwork_patchrelation": RELATIONS,
+            "patchwork_cover": COVERS,
+            "patchwork_patch": PATCHES,
+            "patchwork_patchcomment": PATCH_COMMENTS,
+            "patchwork_covercomment": COVER_COMMENTS,
+            "patchwork_series_dependencies": DEPENDENCIES,
+        }
+    # Up to 3.0: submissions with a child row per patch or cover letter.
+    return tables | {
+        "patchwork_submission": COVERS + PATCHES,
+        "patchwork_coverletter": [{"submission_ptr_id": c["id"]} for c in COVERS],
+        "patchwork_patch": [
+            {**p, "submission_ptr_id": p["id"], "patch_project_id": p["project_id"]}
+            for p in PATCHES
+        ],
+        "patchwork_comment": [
+            {**c, "submission_id": c.get("patch_id") or c["cover_id"]}
+            for c in PATCH_COMMENTS + COVER_COMMENTS
+        ],
+    }
+
+
 def source_rows(release: str, columns) -> dict[str, list[Row]]:
     """Rows per upstream table; ``columns(release, table)`` names its columns."""
-
-    def laid(table: str, rows: list[Row]) -> tuple[str, list[Row]]:
-        return table, _pick(rows, columns(release, table))
-
-    user_keys = [key for key in USERS[0] if key != "profile"]
-    tables = dict(
-        [
-            laid("auth_user", [{k: user[k] for k in user_keys} for user in USERS]),
-            laid(
-                "patchwork_userprofile",
-                [
-                    {**user["profile"], "user_id": user["id"]}
-                    for user in USERS
-                    if user["profile"]
-                ],
-            ),
-            laid("authtoken_token", TOKENS),
-            laid("patchwork_person", PEOPLE),
-            laid("patchwork_project", PROJECTS),
-            laid("patchwork_userprofile_maintainer_projects", MAINTAINERS),
-            laid("patchwork_state", STATES),
-            laid("patchwork_tag", TAGS),
-            laid("patchwork_delegationrule", RULES),
-            laid("patchwork_series", SERIES),
-            laid("patchwork_seriesreference", REFERENCES),
-            laid("patchwork_patchtag", PATCH_TAGS),
-            laid("patchwork_check", CHECKS),
-            laid("patchwork_bundle", BUNDLES),
-            laid("patchwork_bundlepatch", BUNDLE_PATCHES),
-            laid("patchwork_event", _events(release)),
-            laid("patchwork_emailoptout", OPTOUTS),
-            laid("patchwork_patchchangenotification", NOTIFICATIONS),
-        ]
-    )
-    if release == "2.2":
-        tables.update(
-            [
-                laid("patchwork_submission", COVERS + PATCHES),
-                (
-                    "patchwork_coverletter",
-                    [{"submission_ptr_id": c["id"]} for c in COVERS],
-                ),
-                laid(
-                    "patchwork_patch",
-                    [
-                        {
-                            **p,
-                            "submission_ptr_id": p["id"],
-                            "patch_project_id": p["project_id"],
-                        }
-                        for p in PATCHES
-                    ],
-                ),
-                laid(
-                    "patchwork_comment",
-                    [
-                        {**c, "submission_id": c.get("patch_id") or c["cover_id"]}
-                        for c in PATCH_COMMENTS + COVER_COMMENTS
-                    ],
-                ),
-            ]
-        )
-    else:
-        tables.update(
-            [
-                laid("patchwork_patchrelation", RELATIONS),
-                laid("patchwork_cover", COVERS),
-                laid("patchwork_patch", PATCHES),
-                laid("patchwork_patchcomment", PATCH_COMMENTS),
-                laid("patchwork_covercomment", COVER_COMMENTS),
-                laid("patchwork_series_dependencies", DEPENDENCIES),
-            ]
-        )
-    return tables
+    return {
+        table: _pick(rows, columns(release, table))
+        for table, rows in _tables(release).items()
+    }
 
 
 def _aware(row: Row) -> Row:
@@ -549,9 +527,7 @@ def _person(person_id: int | None) -> int | None:
     return MERGED_PEOPLE.get(person_id, person_id) if person_id else person_id
 
 
-def expected_rows(release: str) -> dict[str, list[Row]]:
-    """Target rows per model label, as ``Model.objects.values()`` gives them."""
-    old = release == "2.2"
+def _expected_users() -> list[Row]:
     users = []
     for user in USERS:
         profile = user["profile"] or {}
@@ -560,6 +536,24 @@ def expected_rows(release: str) -> dict[str, list[Row]]:
         row["show_ids"] = profile.get("show_ids", False)
         row["send_email"] = profile.get("send_email", False)
         users.append(row)
+    return users
+
+
+def _expected_comments(rows: list[Row], release: str) -> list[Row]:
+    return [
+        {
+            **c,
+            "submitter_id": _person(c["submitter_id"]),
+            "addressed": None if release == "2.2" else c["addressed"],
+        }
+        for c in rows
+    ]
+
+
+def expected_rows(release: str) -> dict[str, list[Row]]:
+    """Target rows per model label, as ``Model.objects.values()`` gives them."""
+    old = release == "2.2"
+    users = _expected_users()
     projects = [
         {**p, "show_dependencies": False if old else p["show_dependencies"]}
         for p in PROJECTS
@@ -581,16 +575,6 @@ def expected_rows(release: str) -> dict[str, list[Row]]:
         }
         for p in PATCHES
     ]
-
-    def comments(rows: list[Row]) -> list[Row]:
-        return [
-            {
-                **c,
-                "submitter_id": _person(c["submitter_id"]),
-                "addressed": None if old else c["addressed"],
-            }
-            for c in rows
-        ]
 
     events = _events(release)
     expected = {
@@ -618,8 +602,8 @@ def expected_rows(release: str) -> dict[str, list[Row]]:
         "patches.Series_dependencies": [] if old else DEPENDENCIES,
         "patches.Patch": patches,
         "patches.PatchTag": PATCH_TAGS,
-        "patches.PatchComment": comments(PATCH_COMMENTS),
-        "patches.CoverComment": comments(COVER_COMMENTS),
+        "patches.PatchComment": _expected_comments(PATCH_COMMENTS, release),
+        "patches.CoverComment": _expected_comments(COVER_COMMENTS, release),
         "checks.Check": CHECKS,
         "bundles.Bundle": BUNDLES,
         "bundles.BundlePatch": BUNDLE_PATCHES,
