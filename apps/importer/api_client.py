@@ -33,7 +33,6 @@ class ApiClient:
         base_url: str,
         *,
         rate: float,
-        token: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
         timeout: float = 60.0,
     ) -> None:
@@ -43,7 +42,6 @@ class ApiClient:
         self.root = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
         self.origin = (parts.scheme, parts.netloc)
         self.interval = 1.0 / rate
-        self.token = token
         self.sleep = sleep
         self.timeout = timeout
         self.version = ""
@@ -129,8 +127,6 @@ class ApiClient:
         request = urllib.request.Request(  # noqa: S310 - scheme checked in __init__
             url, headers={"Accept": "application/json", "User-Agent": USER_AGENT}
         )
-        if self.token:
-            request.add_header("Authorization", f"Token {self.token}")
         self.requests += 1
         with _OPENER.open(request, timeout=self.timeout) as response:
             data = response.read(MAX_RESPONSE_BYTES + 1)

@@ -122,11 +122,7 @@ class Command(BaseCommand):
         if not options["rate"] > 0:
             raise CommandError("--rate must be above 0")
         try:
-            client = ApiClient(
-                options["from_api"],
-                rate=options["rate"],
-                token=os.environ.get("PATCHWORK_API_TOKEN") or None,
-            )
+            client = ApiClient(options["from_api"], rate=options["rate"])
             result = patchwork_mirror(
                 client=client,
                 linkname=options["project"],
