@@ -55,7 +55,7 @@ def patchwork_mirror(
 
 def _mirror(work: "MirrorPatches", linkname: str, log: Log) -> None:
     client = work.client
-    work.project(linkname)
+    _atomic(work.project, linkname)
     for kind, path in (
         ("cover", "covers/"),
         ("series", "series/"),
