@@ -18,7 +18,7 @@ MYSQL_SCHEMES = {"mysql", "mariadb"}
 
 
 class SourceUnavailable(Exception):
-    """The source database URL is wrong or the server cannot be reached."""
+    """The source database URL is wrong, or the server cannot be reached or read."""
 
 
 @dataclass
@@ -26,6 +26,7 @@ class SourceDatabase:
     vendor: str  # "postgresql" or "mysql"
     connection: Any
     label: str  # the URL without its password, for messages
+    errors: tuple[type[Exception], ...]  # the driver's error classes
 
     def quote(self, name: str) -> str:
         """Quote an identifier (``order`` is a column name upstream)."""
@@ -34,9 +35,12 @@ class SourceDatabase:
         return '"' + name.replace('"', '""') + '"'
 
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, tuple(params))
-            return [tuple(row) for row in cursor.fetchall()]
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, tuple(params))
+                return [tuple(row) for row in cursor.fetchall()]
+        except self.errors as exc:
+            raise SourceUnavailable(f"cannot read {self.label}: {exc}") from exc
 
     def table_exists(self, name: str) -> bool:
         if self.vendor == "mysql":
@@ -75,22 +79,33 @@ def connect(url: str, *, time_zone: str) -> SourceDatabase:
     """
     scheme = urlsplit(url).scheme.lower()
     label = redact(url)
+    if scheme in POSTGRES_SCHEMES:
+        errors: tuple[type[Exception], ...] = (psycopg.Error,)
+        opener = _connect_postgres
+    elif scheme in MYSQL_SCHEMES:
+        errors = (_pymysql().Error,)
+        opener = _connect_mysql
+    else:
+        raise SourceUnavailable(
+            f"unsupported source URL {label!r}: use postgres://... or mysql://..."
+        )
+    failures: tuple[type[Exception], ...] = (OSError, *errors)
     try:
-        if scheme in POSTGRES_SCHEMES:
-            return SourceDatabase(
-                "postgresql", _connect_postgres(url, time_zone), label
-            )
-        if scheme in MYSQL_SCHEMES:
-            return SourceDatabase("mysql", _connect_mysql(url), label)
-    except (psycopg.Error, OSError) as exc:
+        connection = opener(url, time_zone)
+    except failures as exc:
         raise SourceUnavailable(f"cannot connect to {label}: {exc}") from exc
-    except Exception as exc:
-        if type(exc).__module__.startswith("pymysql"):
-            raise SourceUnavailable(f"cannot connect to {label}: {exc}") from exc
-        raise
-    raise SourceUnavailable(
-        f"unsupported source URL {label!r}: use postgres://... or mysql://..."
-    )
+    vendor = "mysql" if scheme in MYSQL_SCHEMES else "postgresql"
+    return SourceDatabase(vendor, connection, label, errors)
+
+
+def _pymysql() -> Any:
+    try:
+        import pymysql
+    except ImportError:
+        raise SourceUnavailable(
+            "reading MySQL or MariaDB needs PyMySQL: pip install -e '.[mysql]'"
+        ) from None
+    return pymysql
 
 
 def _connect_postgres(url: str, time_zone: str) -> Any:
@@ -101,13 +116,7 @@ def _connect_postgres(url: str, time_zone: str) -> Any:
     return connection
 
 
-def _connect_mysql(url: str) -> Any:
-    try:
-        import pymysql
-    except ImportError:
-        raise SourceUnavailable(
-            "reading MySQL or MariaDB needs PyMySQL: pip install -e '.[mysql]'"
-        ) from None
+def _connect_mysql(url: str, time_zone: str) -> Any:
     parts = urlsplit(url)
     query = parse_qs(parts.query)
     options: dict[str, Any] = {
@@ -123,4 +132,4 @@ def _connect_mysql(url: str) -> Any:
     else:
         options["host"] = parts.hostname or "localhost"
         options["port"] = parts.port or 3306
-    return pymysql.connect(**options)
+    return _pymysql().connect(**options)

@@ -19,6 +19,7 @@ from tests.factories import (
     SeriesFactory,
 )
 from tests.importer import sample
+from tests.importer.conftest import run_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,12 @@ def test_an_unreachable_source_is_a_clear_error():
 def test_an_unknown_url_scheme_is_refused():
     with pytest.raises(CommandError, match="unsupported source URL"):
         run_import("sqlite:///tmp/patchwork.db")
+
+
+def test_a_database_that_is_not_patchwork_is_a_clear_error(scratch_source):
+    run_sql(scratch_source, "DROP TABLE django_migrations")
+
+    with pytest.raises(
+        CommandError, match=r"cannot read postgres://.*django_migrations"
+    ):
+        run_import(scratch_source.url)

@@ -108,7 +108,12 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 batch_size=options["batch_size"],
             )
-        except (UnsupportedSource, ImportRefused, ImportFailed) as exc:
+        except (
+            UnsupportedSource,
+            ImportRefused,
+            ImportFailed,
+            SourceUnavailable,
+        ) as exc:
             raise CommandError(str(exc)) from exc
         finally:
             source.close()
