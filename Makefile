@@ -7,13 +7,15 @@ STAMP := $(VENV)/.installed-stamp
 # Development runs only: `make run` is a local demo server, not a deployment.
 RUN_ENV := DEBUG=1 ENABLE_XMLRPC=1
 
-.PHONY: help venv run test lint format migrations clean
+.PHONY: help venv run test lint format migrations mutation clean
 
 help:
 	@echo "make run    set up a virtualenv and the SQLite database, load demo data,"
 	@echo "            serve on http://127.0.0.1:$(PORT)/ (PORT=8001 to change)"
 	@echo "make test   set up the virtualenv and run linters and every test"
 	@echo "make format reformat the code with ruff"
+	@echo "make mutation  mutation testing of the security- and data-critical"
+	@echo "            modules, scored per module (GROUPS=rules to run one group)"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || { python=$$(scripts/find-python) && "$$python" -m venv $(VENV); }
@@ -36,9 +38,13 @@ lint: $(STAMP)
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Not part of `make test`: it takes an hour or more on two cores.
+mutation: $(STAMP)
+	$(PY) tools/mutation.py -v $(GROUPS)
+
 format: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles build .pytest_cache .ruff_cache

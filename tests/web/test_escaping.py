@@ -1,8 +1,15 @@
 """Mail content is shown as text on every page (server-side view of acceptance 3).
 
-The browser test (tests/web/browser/test_hostile_mail.py) checks that
-nothing runs; this one pins that no markup from mail reaches the HTML.
+Every field a page shows carries the full hostile payload set
+(``tests/hostile.py``): element text, double- and single-quoted and unquoted
+attributes, URLs and strings our JavaScript reads. Each page must contain
+no markup through which that text could act, and must show the text as
+the mail had it (not dropped, not decoded twice). The browser test
+(tests/web/browser/test_hostile_mail.py) checks that nothing runs.
 """
+
+import json
+import re
 
 import pytest
 
@@ -10,31 +17,35 @@ from apps.patches import links
 from tests.factories import (
     BundleFactory,
     CheckFactory,
+    CoverCommentFactory,
     CoverFactory,
     PatchCommentFactory,
     PatchFactory,
     PersonFactory,
     SeriesFactory,
 )
+from tests.hostile import ALL, PAYLOADS, active_markup
+from tests.web.html import elements, text
 
 pytestmark = pytest.mark.django_db
 
-SCRIPT = "<script>alert(1)</script>"
-HANDLER = '"><img src=x onerror=alert(2)>'
-HOSTILE = SCRIPT + HANDLER
+NAME = f"Mallory {ALL}"
+SUBJECT = f"patch {ALL}"
+# A Message-Id cannot hold spaces; it breaks out of attributes and paths.
+MSGID = "<p\"onmouseover=\"alert(9)'x='<img/src=x/onerror=alert(9)>/../x@evil>"
+BUNDLE = "b<img src=y onerror=alert(4)>\"'"
 
 
 @pytest.fixture
 def hostile(project, maintainer):
-    submitter = PersonFactory(
-        name=f"Mallory {HOSTILE}", email=f"m{HANDLER}@evil.example"
-    )
-    series = SeriesFactory(project=project, name=f"series {HOSTILE}")
+    submitter = PersonFactory(name=NAME, email="mallory@evil.example")
+    series = SeriesFactory(project=project, name=f"series {ALL}")
     cover = CoverFactory(
         project=project,
-        name=f"cover {HOSTILE}",
-        msgid=f"<cover{HANDLER}@evil>",
-        content=f"cover body {HOSTILE}",
+        name=f"cover {ALL}",
+        msgid=MSGID.replace("<p", "<c"),
+        content=f"cover body {ALL}",
+        headers=f"X-Evil: {ALL}",
         submitter=submitter,
     )
     series.cover_letter = cover
@@ -43,59 +54,129 @@ def hostile(project, maintainer):
         project=project,
         series=series,
         number=1,
-        name=f"patch {HOSTILE}",
-        msgid=f"<patch{HANDLER}@evil>",
+        name=SUBJECT,
+        msgid=MSGID,
         submitter=submitter,
-        headers=f"X-Evil: {HOSTILE}\nFrom: {HOSTILE}",
-        content=f"body {HOSTILE}\nhttp://x.example/{HANDLER}\nSigned-off-by: {HOSTILE}",
-        diff=f"--- a/f\n+++ b/f\n@@ -1 +1 @@ {HOSTILE}\n-{HOSTILE}\n+{HOSTILE}\n",
-        commit_ref=f"c{HANDLER}",
-        pull_url=f"git://x/{HANDLER}",
+        headers=f"X-Evil: {ALL}\nFrom: {NAME}",
+        content=f"body {ALL}\n{PAYLOADS['url']}\nSigned-off-by: {NAME}",
+        diff=f"--- a/f\n+++ b/f\n@@ -1 +1 @@ {ALL}\n-{ALL}\n+{ALL}\n",
+        commit_ref=f"c{PAYLOADS['double-quoted']}",
+        pull_url=f"git://x/{PAYLOADS['url']}",
         delegate=maintainer,
     )
-    PatchCommentFactory(patch=patch, submitter=submitter, content=f"reply {HOSTILE}")
-    CheckFactory(patch=patch, description=f"check {HOSTILE}", target_url=None)
+    PatchCommentFactory(patch=patch, submitter=submitter, content=f"reply {ALL}")
+    CoverCommentFactory(cover=cover, submitter=submitter, content=f"reply {ALL}")
+    CheckFactory(
+        patch=patch,
+        context=f"ctx{PAYLOADS['single-quoted']}",
+        description=f"check {ALL}",
+        target_url="javascript:alert(10)",
+    )
     BundleFactory(
-        owner=maintainer,
-        project=project,
-        name="b<img src=y onerror=alert(4)>",
-        public=True,
-        patches=[patch],
+        owner=maintainer, project=project, name=BUNDLE, public=True, patches=[patch]
     )
     return patch, cover
 
 
-def assert_inert(response):
+def assert_inert(response, *shown: str, inline_script: bool = False) -> None:
+    """Assert the page has no active markup and shows ``shown`` as text."""
     assert response.status_code == 200
-    content = response.content.decode()
-    assert "<script>alert" not in content
-    assert "<img src=x" not in content
-    assert "onerror=alert(2)>" not in content or "onerror=alert(2)&gt;" in content
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    found = active_markup(response.content.decode())
+    if inline_script:  # the browsable API's own
+        found = [f for f in found if f != "<script> inline"]
+    assert found == []
+    page = text(response)
+    for expected in shown:
+        assert re.sub(r"\s+", " ", expected) in page
 
 
 def test_patch_page(client, hostile):
     patch, _ = hostile
-    assert_inert(client.get(links.patch_web_path(patch)))
+    response = client.get(links.patch_web_path(patch))
+    assert_inert(
+        response, SUBJECT, f"body {ALL}", f"reply {ALL}", f"X-Evil: {ALL}", NAME
+    )
+    # The Message-ID the copy button hands to our JavaScript is the mail's.
+    copy = elements(response, "button", title="Copy the Message-ID")
+    assert [b["data-copy"] for b in copy] == [MSGID[1:-1]]
+    # Links found in a body are links only for http(s), git and ftp.
+    hrefs = [a["href"] for a in elements(response, "a") if "href" in a]
+    assert not [h for h in hrefs if h.lower().startswith("javascript")]
+    assert "http://evil.example/" in hrefs
 
 
 def test_cover_page(client, hostile):
     _, cover = hostile
-    assert_inert(client.get(links.cover_web_path(cover)))
+    assert_inert(client.get(links.cover_web_path(cover)), f"cover {ALL}", NAME)
 
 
-def test_patch_list(maintainer_client, project, hostile):
-    assert_inert(maintainer_client.get(f"/project/{project.linkname}/list/"))
+@pytest.mark.parametrize("show_ids", [False, True])
+def test_patch_list(maintainer_client, maintainer, project, hostile, show_ids):
+    """Rows are built in Python (apps/web/rows.py): every context is escaped.
+
+    ``escape(..., quote=False)`` there leaves the double-quoted payload
+    free to add ``onfocus``/``autofocus`` to the row's checkbox.
+    """
+    patch, _ = hostile
+    maintainer.show_ids = show_ids
+    maintainer.save()
+    response = maintainer_client.get(f"/project/{project.linkname}/list/")
+    assert_inert(response, NAME, f"series {ALL}"[:50])
+    [checkbox] = elements(response, "input", name=f"patch_id:{patch.pk}")
+    assert checkbox["aria-label"] == f"Select {SUBJECT}"
+    [series_link] = elements(response, "a", href=f"?series={patch.series_id}")
+    assert series_link["title"] == f"series {ALL}"
+    [row] = elements(response, "tr", **{"data-patch-id": str(patch.pk)})
+    assert row["data-href"] == links.patch_web_path(patch)
 
 
-def test_bundle_page(client, maintainer, hostile):
-    response = client.get("/bundle/maintainer/b<img src=y onerror=alert(4)>/")
-    assert_inert(response)
-    assert "<img src=y" not in response.content.decode()
+def test_bundle_page_with_reorder_buttons(maintainer_client, maintainer, hostile):
+    """The owner's bundle page adds the reorder buttons, labelled by subject."""
+    response = maintainer_client.get(f"/bundle/maintainer/{BUNDLE}/")
+    assert_inert(response, BUNDLE, NAME)
+    labels = [b["aria-label"] for b in elements(response, "button", name="move")]
+    assert labels == [f"Move {SUBJECT} up", f"Move {SUBJECT} down"]
+
+
+def test_public_bundle_page(client, hostile):
+    assert_inert(client.get(f"/bundle/maintainer/{BUNDLE}/"), BUNDLE)
+
+
+def test_bundle_lists(maintainer_client, project, hostile):
+    assert_inert(maintainer_client.get("/user/bundles/"), BUNDLE)
+    assert_inert(maintainer_client.get(f"/project/{project.linkname}/bundles/"), BUNDLE)
+
+
+def test_todo_list(maintainer_client, project, hostile):
+    assert_inert(maintainer_client.get(f"/user/todo/{project.linkname}/"), NAME)
 
 
 def test_filter_summary_echoes_text_safely(client, project, hostile):
+    patch, _ = hostile
     response = client.get(
-        f"/project/{project.linkname}/list/?q={SCRIPT}&submitter=Mallory"
+        f"/project/{project.linkname}/list/",
+        {"q": ALL, "submitter": str(patch.submitter_id)},
     )
-    assert_inert(response)
+    assert_inert(response, ALL, NAME)
+
+
+def test_autocomplete_answers_json_not_html(client, hostile):
+    response = client.get("/submitter/", {"q": "Mallory"})
+    assert response["Content-Type"] == "application/json"
+    assert [p["name"] for p in json.loads(response.content)] == [NAME]
+
+
+def test_browsable_api_pages(maintainer_client, hostile):
+    patch, cover = hostile
+    for path in (
+        "/api/patches/",
+        f"/api/patches/{patch.pk}/",
+        f"/api/covers/{cover.pk}/",
+        f"/api/patches/{patch.pk}/comments/",
+        f"/api/patches/{patch.pk}/checks/",
+        "/api/people/",
+        "/api/series/",
+    ):
+        response = maintainer_client.get(path, HTTP_ACCEPT="text/html")
+        assert "text/html" in response["Content-Type"], path
+        assert_inert(response, inline_script=True)

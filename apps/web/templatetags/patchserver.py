@@ -19,6 +19,18 @@ def diff_html(text):
     return highlight.diff_html(text)
 
 
+# Schemes a link taken from mail or a client may have; others (javascript:,
+# data:) would run in the page when followed.
+_LINK_SCHEMES = ("http://", "https://", "ftp://", "git://")
+
+
+@register.filter
+def link_url(url: str | None) -> str:
+    """Return ``url`` if it is safe to link to, else an empty string."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(_LINK_SCHEMES) else ""
+
+
 @register.filter
 def patch_url(patch) -> str:
     return links.patch_web_path(patch)

@@ -1,0 +1,72 @@
+"""Hostile text for every place mail-derived text ends up, and checks it stays text.
+
+Each payload targets one context. If the code placing it there forgets the
+escaping that context needs, the payload turns into markup that runs: it
+calls ``alert()`` or sets ``window.pwned``, so a browser notices, and it
+adds an ``on*``/``autofocus`` attribute or an element, so a parser does.
+
+``PAYLOADS`` is the full set; ``ALL`` joins them into one string for fields
+that can hold anything (a subject, a body); ``NAME`` is the subset a
+From header's display name can carry.
+"""
+
+import re
+from html.parser import HTMLParser
+
+PAYLOADS = {
+    # Element text: tags and an entity that must not be decoded twice.
+    "element": "<script>window.pwned=1</script><img src=x onerror=alert(1)>&lt;b&gt;",
+    # Double-quoted attribute values (title="...", aria-label="...").
+    "double-quoted": '" onfocus="alert(2)" autofocus x="',
+    # Single-quoted attribute values.
+    "single-quoted": "' onfocus='alert(3)' autofocus x='",
+    # Unquoted attribute values and the end of a tag.
+    "unquoted": " onmouseover=alert(4) x=",
+    # URLs: a scheme that runs script, and a URL breaking out of href="...".
+    "url": 'javascript:alert(5)// http://evil.example/"onmouseover="alert(6)',
+    # Strings read by our JavaScript (data-* attributes, JSON it parses).
+    "javascript": "';alert(7);//\\\";alert(8);//</script>\u2028",
+}
+ALL = " ".join(PAYLOADS.values())
+# "<", ">" and "@" do not survive a From header's display name; quotes do.
+NAME = " ".join(PAYLOADS[key] for key in ("double-quoted", "single-quoted"))
+# Mail headers and mboxes: a line break would start a new header or mail.
+HEADER = "x\r\nX-Injected: 1\nFrom evil@example.com Mon Jan  1 00:00:00 2024"
+
+# Attributes that would let text act in the page.
+_ACTIVE_ATTRIBUTES = re.compile(r"^(on.*|autofocus|formaction|srcdoc)$")
+_URL_ATTRIBUTES = {"href", "src", "action", "data-href", "data-api", "xlink:href"}
+# Elements mail text can never add; our templates use none of them in <body>.
+_FOREIGN_ELEMENTS = {"img", "iframe", "object", "embed", "base", "math", "frame"}
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "body":
+            self.in_body = True
+        for name, value in attrs:
+            if _ACTIVE_ATTRIBUTES.match(name):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            if name in _URL_ATTRIBUTES and re.match(
+                r"\s*(javascript|data|vbscript):", value or "", re.IGNORECASE
+            ):
+                self.found.append(f"<{tag} {name}={value!r}>")
+        if tag in _FOREIGN_ELEMENTS and self.in_body:
+            self.found.append(f"<{tag}>")
+        if tag == "script" and "/static/" not in dict(attrs).get("src", "/static/"):
+            self.found.append("<script> not ours")
+        if tag == "script" and "src" not in dict(attrs):
+            self.found.append("<script> inline")
+
+
+def active_markup(html: str) -> list[str]:
+    """Return the elements and attributes of ``html`` through which text could act."""
+    scanner = _Scanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.found
