@@ -266,3 +266,37 @@ def test_a_digest_another_run_is_sending_is_not_sent_twice(watched, sam, state):
     assert notifications_send() == []
     assert len(mail.outbox) == 1
     assert not PatchChangeNotification.objects.exists()
+
+
+def test_a_digest_another_run_already_sent_is_not_sent_again(
+    watched, sam, state, monkeypatch
+):
+    """Two overlapping cron runs: the other one sent and deleted what this one read.
+
+    This run reads the pending notifications, then (while it looks up
+    opt-outs) a whole other run sends the digest and deletes them. Its lock
+    then finds none of the rows it read and must skip the digest; counting
+    the rows still there instead of the ones it read would send it twice.
+    """
+    from apps.notifications import digest
+
+    change(PatchFactory(project=watched, submitter=sam), state["accepted"])
+    change(PatchFactory(project=watched, submitter=sam), state["rejected"])
+    now = timezone.now() + 20 * MINUTE
+    notifications_collect(now=now)
+    real_opted_out = digest.opted_out_addresses
+    other_runs = []
+
+    def other_run_first(addresses):
+        addresses = list(addresses)
+        if not other_runs:
+            other_runs.append("running")
+            other_runs[0] = notifications_send(now=now)
+        return real_opted_out(addresses)
+
+    monkeypatch.setattr(digest, "opted_out_addresses", other_run_first)
+    assert notifications_send(now=now) == []
+    assert other_runs == [[]]
+    [message] = mail.outbox
+    assert message.subject == "[watched] Patch notification: 2 patches updated"
+    assert not PatchChangeNotification.objects.exists()
