@@ -7,6 +7,33 @@ import pytest
 
 from tests.factories import ProjectFactory, UserFactory
 
+# The database a marked test needs: the one switch for vendor-specific tests
+# (.ci/expected-skips.toml lists what each CI leg skips through it).
+VENDOR_MARKERS = {"requires_postgres": "postgresql", "requires_sqlite": "sqlite"}
+
+
+def database_vendor() -> str:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    for vendor in ("postgresql", "sqlite", "mysql"):
+        if vendor in engine:
+            return vendor
+    return engine
+
+
+def skip_other_vendors(items, vendor: str) -> None:
+    """Skip the tests whose vendor marker names another database than ``vendor``."""
+    for item in items:
+        for marker, needed in VENDOR_MARKERS.items():
+            if item.get_closest_marker(marker) and needed != vendor:
+                item.add_marker(pytest.mark.skip(reason=f"needs {needed}"))
+
+
+def pytest_collection_modifyitems(items):
+    skip_other_vendors(items, database_vendor())
+
+
 # Mutation runs (tools/mutation.py) start pytest once per mutant; migrating a
 # fresh database each time costs more than the tests that run. They migrate
 # one SQLite file up front and name it here; each pytest run works on a copy.

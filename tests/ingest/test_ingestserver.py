@@ -204,8 +204,6 @@ def database_url() -> str:
 
 @pytest.fixture
 def ingest_server(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: processes share a committed database")
     env = command_env(tmp_path, database_url())
     env["PATCHSERVER_INGEST_SOCKET"] = str(tmp_path / "ingest.sock")
     server = subprocess.Popen(

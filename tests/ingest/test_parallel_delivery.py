@@ -219,12 +219,6 @@ def check_round(project, mails, results):
         assert patch.patchtag_set.get().count == 2  # two reviews on patch 3
 
 
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real processes share a committed database")
-
-
 @contextmanager
 def ingest_server(env: dict[str, str], socket_path: Path) -> Iterator[dict[str, str]]:
     server = subprocess.Popen(
@@ -265,7 +259,7 @@ def delivery_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_parallel_delivery_assembles_complete_series(postgres_only, tmp_path):
+def test_parallel_delivery_assembles_complete_series(tmp_path):
     env = delivery_env(tmp_path)
     # Every round: each process starts Django and stores its mail itself, as
     # with an MTA piping to parsemail.
@@ -280,7 +274,7 @@ def test_parallel_delivery_assembles_complete_series(postgres_only, tmp_path):
     assert not (tmp_path / "failed").exists()
 
 
-def test_parallel_delivery_through_the_ingest_server(postgres_only, tmp_path):
+def test_parallel_delivery_through_the_ingest_server(tmp_path):
     """The same through ``ingestserver``: its forked workers queue per project."""
     env = delivery_env(tmp_path)
     project = ProjectFactory(linkname="parallel-server", listid="server.example.com")

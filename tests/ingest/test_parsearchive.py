@@ -287,8 +287,6 @@ def test_an_archive_run_plans_every_statement(test_project, tmp_path):
     """No statement is prepared, so none keeps a plan made for small tables."""
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL prepared statements")
     archive = mailbox.mbox(tmp_path / "archive.mbox")
     for number in range(8):
         archive.add(

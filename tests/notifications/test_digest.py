@@ -236,8 +236,6 @@ def test_a_digest_another_run_is_sending_is_not_sent_twice(watched, sam, state):
 
     from django.db import connection, transaction
 
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks between connections")
     patch = PatchFactory(project=watched, submitter=sam)
     PatchChangeNotification.objects.create(
         patch=patch,
