@@ -305,3 +305,117 @@ def test_an_archive_run_plans_every_statement(test_project, tmp_path):
     assert not [sql for sql in prepared if "msgid" in sql], prepared
     # Statements of the requests that follow are prepared again.
     assert connection.connection.prepare_threshold == 2
+
+
+def _kill_own_connection() -> None:
+    """End this process's database session from another one (a real outage)."""
+    import psycopg
+    from django.db import connection
+
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(connection.connection.info.dsn, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.mark.requires_postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("lock_held", [False, True])
+def test_a_lost_connection_is_reopened_with_the_lock_timeout(
+    tmp_path, settings, monkeypatch, lock_held
+):
+    """The session dies mid-run: the retry reconnects and still times out on locks.
+
+    The first batch fails on an unstorable mail, so the mails are stored one
+    by one; just before the mail of the second list, the server ends the
+    run's session. The retry must open a new connection (else it fails the
+    same way and the run stops) and, since the new session lacks the run's
+    lock timeout, set one per transaction: with the project's ingest lock
+    held elsewhere the run must give up (75) instead of waiting forever.
+    """
+    import threading
+
+    import psycopg
+    from django.db import connection
+
+    from apps.ingest import locking
+    from apps.ingest.management.commands import parsearchive
+    from tests.factories import ProjectFactory
+
+    settings.FAILED_MAIL_DIR = tmp_path / "failed"
+    settings.INGEST_LOCK_TIMEOUT = 1
+    ProjectFactory(linkname="a", listid="a.example.com")
+    second = ProjectFactory(linkname="b", listid="b.example.com")
+    diff = (
+        "---\n a | 1 +\n\ndiff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1,2 @@\n"
+        " a\n+{}\n"
+    )
+    box = mailbox.mbox(tmp_path / "archive.mbox")
+    for msgid, sender, list_id in (
+        ("<a-1@x>", "A <a@example.com>", "a.example.com"),
+        ("<bad@x>", "nobody", "a.example.com"),
+        ("<b-1@x>", "B <b@example.com>", "b.example.com"),
+    ):
+        box.add(
+            make_mail(
+                diff.format(msgid),
+                subject=f"[PATCH] {msgid}",
+                msgid=msgid,
+                sender=sender,
+                headers={"List-Id": f"<{list_id}>"},
+            )
+        )
+    box.close()
+
+    holders = []
+    real = parsearchive.ingest_parsed
+    outage = []
+
+    def ingest(parsed, **kwargs):
+        # The one-by-one replay (no shared transaction) of the second list's mail.
+        replay = kwargs["context"].locks_held is None
+        if parsed.msgid == "<b-1@x>" and replay and not outage:
+            outage.append(True)
+            if lock_held:
+                holder = psycopg.connect(
+                    connection.connection.info.dsn, autocommit=True
+                )
+                holder.execute(
+                    "SELECT pg_advisory_lock(%s, %s)",
+                    [locking._LOCK_NAMESPACE, second.pk],
+                )
+                # Should the run wait forever, it gets the lock after 30 s.
+                watchdog = threading.Timer(30, holder.close)
+                watchdog.start()
+                holders.append((holder, watchdog))
+            _kill_own_connection()
+        return real(parsed, **kwargs)
+
+    monkeypatch.setattr(parsearchive, "ingest_parsed", ingest)
+    monkeypatch.setattr(parsearchive.time, "sleep", lambda seconds: None)
+    err = io.StringIO()
+    try:
+        if lock_held:
+            with pytest.raises(SystemExit) as exit_info:
+                call_command(
+                    "parsearchive",
+                    str(tmp_path / "archive.mbox"),
+                    stdout=io.StringIO(),
+                    stderr=err,
+                )
+            assert exit_info.value.code == 75
+            assert "Stopping: database unavailable" in err.getvalue()
+            assert "lock timeout" in err.getvalue()
+            assert sorted(Patch.objects.values_list("msgid", flat=True)) == ["<a-1@x>"]
+        else:
+            output = run(str(tmp_path / "archive.mbox"))
+            assert "     2 patches" in output
+            assert "     1 errors" in output
+            assert sorted(Patch.objects.values_list("msgid", flat=True)) == [
+                "<a-1@x>",
+                "<b-1@x>",
+            ]
+    finally:
+        for holder, watchdog in holders:
+            watchdog.cancel()
+            holder.close()
+    assert outage == [True]
