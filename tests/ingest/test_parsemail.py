@@ -177,3 +177,31 @@ def test_wrapper_script_exits_0_for_a_mail_it_cannot_store(tmp_path):
     assert run.returncode == 0, run.stderr.decode()
     assert "Missing 'Message-Id' header" in run.stderr.decode()
     assert saved_mails(tmp_path / "failed") == [raw]
+
+
+@pytest.mark.requires_postgres
+@pytest.mark.django_db
+def test_a_lock_timeout_exits_75_and_keeps_nothing(
+    test_project, failed_dir, settings, monkeypatch, caplog
+):
+    """Another delivery holds the project lock too long: 75, so the MTA retries."""
+    import psycopg
+    from django.db import connection
+
+    from apps.ingest import locking
+    from tests.ingest.helpers import make_mail
+
+    settings.INGEST_LOCK_TIMEOUT = 1
+    connection.ensure_connection()
+    with psycopg.connect(connection.connection.info.dsn, autocommit=True) as other:
+        other.execute(
+            "SELECT pg_advisory_lock(%s, %s)",
+            [locking._LOCK_NAMESPACE, test_project.pk],
+        )
+        raw = make_mail("A change.\n---\n+x\n", msgid="<locked@x>")
+        status = run("--list-id", LIST_ID, stdin=raw, monkeypatch=monkeypatch)
+    assert status == 75
+    assert "lock timeout" in caplog.text
+    assert "the MTA should retry it" in caplog.text
+    assert not Patch.objects.exists()
+    assert saved_mails(failed_dir) == []

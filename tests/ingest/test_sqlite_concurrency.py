@@ -16,6 +16,7 @@ database the rest of the suite runs on.
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -139,15 +140,14 @@ def manage(env: dict, *args: str) -> None:
     assert run.returncode == 0, run.stderr.decode()
 
 
-@pytest.mark.slow
-def test_parallel_processes_store_a_whole_series_in_one_sqlite_file(tmp_path):
-    """PROCESSES processes deliver the mails of one series at the same moment."""
-    database = tmp_path / "patchserver.sqlite3"
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """An SQLite file with the schema and one project, migrated once per module."""
+    folder = tmp_path_factory.mktemp("sqlite")
+    database = folder / "patchserver.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
-        DJANGO_SETTINGS_MODULE="tests.settings",
-        DATABASE_URL=f"sqlite:///{database}",
-        PATCHSERVER_FAILED_MAIL_DIR=str(tmp_path / "failed"),
+        DJANGO_SETTINGS_MODULE="tests.settings", DATABASE_URL=f"sqlite:///{database}"
     )
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(
@@ -162,6 +162,52 @@ def test_parallel_processes_store_a_whole_series_in_one_sqlite_file(tmp_path):
         "--list-email",
         "par@example.com",
     )
+    return database
+
+
+def site(migrated, tmp_path) -> tuple:
+    """Copy the migrated file for one test; return it and the processes' environment."""
+    database = tmp_path / "patchserver.sqlite3"
+    shutil.copyfile(migrated, database)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        DATABASE_URL=f"sqlite:///{database}",
+        PATCHSERVER_FAILED_MAIL_DIR=str(tmp_path / "failed"),
+    )
+    return database, env
+
+
+@pytest.mark.slow
+def test_a_busy_database_exits_75_and_keeps_nothing(migrated, tmp_path):
+    """Another writer holds the database past the busy timeout: 75, MTA retries."""
+    database, env = site(migrated, tmp_path)
+    env["SQLITE_TIMEOUT"] = "1"
+    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as db:
+        db.execute("BEGIN IMMEDIATE")
+        run = subprocess.run(
+            [sys.executable, "manage.py", "parsemail", "--list-id", LIST_ID],
+            input=series_mails()[1],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        db.execute("ROLLBACK")
+        stored = db.execute("SELECT count(*) FROM patches_patch").fetchone()[0]
+    stderr = run.stderr.decode()
+    assert run.returncode == 75, stderr
+    assert "database is locked" in stderr
+    assert "the MTA should retry it" in stderr
+    assert stored == 0
+    assert not (tmp_path / "failed").exists()
+
+
+@pytest.mark.slow
+def test_parallel_processes_store_a_whole_series_in_one_sqlite_file(migrated, tmp_path):
+    """PROCESSES processes deliver the mails of one series at the same moment."""
+    database, env = site(migrated, tmp_path)
     files = []
     for index, raw in enumerate(series_mails()):
         path = tmp_path / f"mail-{index}.eml"

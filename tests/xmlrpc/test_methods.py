@@ -152,7 +152,13 @@ def test_patch_get_mbox_is_the_download(rpc, data, client):
     mbox = rpc().patch_get_mbox(patch.pk)
     download = client.get(f"/project/linux-foo/patch/{patch.msgid[1:-1]}/mbox/")
     assert mbox == download.content.decode()
-    assert "Subject: " in mbox or patch.name in mbox
+    # Checked on its own too, not only against the download it shares code with.
+    head, _, body = mbox.partition("\n\n")
+    assert head.startswith("From patchwork Fri Mar  1 10:00:00 2024\n")
+    assert f"\nX-Patchwork-Id: {patch.pk}\n" in head + "\n"
+    assert f"\nSubject: {patch.name}\n" in head + "\n"
+    assert "\nX-Patchwork-Submitter: Alice Example <alice@example.com>\n" in head
+    assert body == f"{patch.content.strip()}\n\n{patch.diff}"
     assert rpc().patch_get_mbox(999999) == ""
 
 
@@ -294,3 +300,9 @@ def test_url_without_slash_and_get_documentation(rpc, client, data):
 def test_disabled_by_default(client, settings, db):
     settings.ENABLE_XMLRPC = False
     assert client.post("/xmlrpc/", b"", content_type="text/xml").status_code == 404
+
+
+def test_state_get(rpc, data):
+    accepted = State.objects.get(slug="accepted")
+    assert rpc().state_get(accepted.pk) == {"id": accepted.pk, "name": "Accepted"}
+    assert rpc().state_get(999999) == {}
