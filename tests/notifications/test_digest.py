@@ -298,3 +298,97 @@ def test_a_digest_another_run_already_sent_is_not_sent_again(
     [message] = mail.outbox
     assert message.subject == "[watched] Patch notification: 2 patches updated"
     assert not PatchChangeNotification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("force_https", "hosts", "base"),
+    [
+        (
+            True,
+            ["*", ".example.org", "", "patches.example.org"],
+            "https://patches.example.org",
+        ),
+        (
+            False,
+            ["patches.example.org", "other.example.org"],
+            "http://patches.example.org",
+        ),
+        (False, ["*", ".example.org"], "http://localhost"),
+    ],
+)
+def test_links_without_a_site_url_use_the_first_real_allowed_host(
+    watched, sam, state, settings, force_https, hosts, base
+):
+    settings.SITE_BASE_URL = ""
+    settings.FORCE_HTTPS_LINKS = force_https
+    settings.ALLOWED_HOSTS = hosts
+    patch = PatchFactory(project=watched, submitter=sam)
+    change(patch, state["accepted"])
+    run(20 * MINUTE)
+    [message] = mail.outbox
+    assert f"\n     {base}/project/watched/patch/{patch.msgid[1:-1]}/\n" in message.body
+    assert f"Patchwork site {base}/\n" in message.body
+    assert f"\n  {base}/mail/\n" in message.body
+
+
+def test_a_change_exactly_as_old_as_the_delay_is_sent(watched, sam, state):
+    change(PatchFactory(project=watched, submitter=sam), state["accepted"])
+    now = timezone.now() + 2 * MINUTE
+    notifications_collect(now=now)
+    notification = PatchChangeNotification.objects.get()
+    assert notifications_send(now=notification.last_modified + 10 * MINUTE) == []
+    assert len(mail.outbox) == 1
+
+
+def test_each_submitter_gets_one_digest_of_their_own_patches_in_order(
+    watched, sam, state
+):
+    """Patches of two submitters interleaved by id: one mail each, sorted."""
+    bob = PersonFactory(name="Bob", email="bob@example.org")
+    zeta = ProjectFactory(linkname="zeta", send_notifications=True)
+    sams = [
+        PatchFactory(project=zeta, submitter=sam, name="sam zeta"),
+        PatchFactory(project=watched, submitter=sam, name="sam watched 1"),
+    ]
+    bobs = PatchFactory(project=watched, submitter=bob, name="bob's")
+    sams.append(PatchFactory(project=watched, submitter=sam, name="sam watched 2"))
+    for patch in [*sams, bobs]:
+        change(patch, state["accepted"])
+    assert run(20 * MINUTE) == []
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert sorted(by_address) == ["bob@example.org", "sam@example.org"]
+    body = by_address["sam@example.org"].body
+    names = ["watched: sam watched 1", "watched: sam watched 2", "zeta: sam zeta"]
+    assert [body.index(name) for name in names] == sorted(
+        body.index(name) for name in names
+    )
+    assert "bob's" not in body
+    assert "now:     Accepted" in body
+
+
+def test_sending_runs_a_fixed_number_of_queries_without_patch_bodies(watched, state):
+    """Digests for many patches: the pending list is one query, bodies unread."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = [PersonFactory(), PersonFactory()]
+    for n in range(6):
+        change(
+            PatchFactory(project=watched, submitter=people[n % 2]), state["accepted"]
+        )
+    notifications_collect(now=timezone.now() + 2 * MINUTE)
+    with CaptureQueriesContext(connection) as small:
+        notifications_send(now=timezone.now() + 20 * MINUTE)
+    for n in range(12):
+        change(
+            PatchFactory(project=watched, submitter=people[n % 2]), state["rejected"]
+        )
+    notifications_collect(now=timezone.now() + 4 * MINUTE)
+    with CaptureQueriesContext(connection) as large:
+        notifications_send(now=timezone.now() + 30 * MINUTE)
+    assert len(mail.outbox) == 4
+    assert len(large) == len(small)
+    reads = [q["sql"] for q in large if "patches_patch" in q["sql"]]
+    assert reads
+    for column in ("diff", "content", "headers"):
+        assert not any(f'"patches_patch"."{column}"' in sql for sql in reads)
