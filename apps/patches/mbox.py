@@ -29,6 +29,9 @@ _RESPONSE_TAG = re.compile(
 # Headers we write ourselves.
 _REPLACED = frozenset({"content-type", "content-transfer-encoding"})
 _UNSAFE_FILENAME = re.compile(r"[^-_A-Za-z0-9.]+")
+# A line break not followed by folding whitespace would end the header
+# (and could start another header, or another mail of the mbox).
+_BARE_LINE_BREAK = re.compile(r"[\r\n]+(?![ \t])")
 
 
 def download_filename(text: str) -> str:
@@ -63,6 +66,7 @@ def _body(content: str | None, tags: list[str], diff: str | None) -> str:
 
 
 def _header_line(name: str, value: str) -> str:
+    value = _BARE_LINE_BREAK.sub(" ", value)
     if value.isascii():
         return f"{name}: {value}"
     # Raw 8-bit text is not allowed in headers: encode it (RFC 2047).
@@ -85,7 +89,7 @@ def _mail(submission, *, tags: list[str], diff: str | None, delegate_email) -> s
         'Content-Type: text/plain; charset="utf-8"',
         "MIME-Version: 1.0",
         f"Content-Transfer-Encoding: {'7bit' if body.isascii() else '8bit'}",
-        f"X-Patchwork-Submitter: {submitter}",
+        _header_line("X-Patchwork-Submitter", submitter),
         f"X-Patchwork-Id: {submission.pk}",
     ]
     if delegate_email:
