@@ -17,6 +17,7 @@ from tests.factories import (
     PatchFactory,
     SeriesFactory,
 )
+from tests.web.html import row_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -52,17 +53,18 @@ LIST_QUERIES_LOGGED_IN = 14
 def test_patch_list_anonymous(
     client, project, maintainer, count, django_assert_num_queries
 ):
-    fill(project, count, maintainer)
+    patches = fill(project, count, maintainer)
     with django_assert_num_queries(LIST_QUERIES_ANONYMOUS):
         response = client.get(f"/project/{project.linkname}/list/")
     assert response.status_code == 200
+    assert sorted(row_ids(response)) == sorted(p.pk for p in patches)
 
 
 @pytest.mark.parametrize("count", [1, 20])
 def test_patch_list_logged_in(
     client, project, maintainer, count, django_assert_num_queries
 ):
-    fill(project, count, maintainer)
+    patches = fill(project, count, maintainer)
     BundleFactory(owner=maintainer, project=project)
     maintainer.show_ids = True
     maintainer.save()
@@ -70,6 +72,7 @@ def test_patch_list_logged_in(
     with django_assert_num_queries(LIST_QUERIES_LOGGED_IN):
         response = client.get(f"/project/{project.linkname}/list/?state=*")
     assert response.status_code == 200
+    assert sorted(row_ids(response)) == sorted(p.pk for p in patches)
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -83,6 +86,7 @@ def test_bundle_page(client, project, maintainer, count, django_assert_num_queri
     with django_assert_num_queries(LIST_QUERIES_ANONYMOUS):
         response = client.get(links.bundle_web_path(bundle))
     assert response.status_code == 200
+    assert row_ids(response) == [p.pk for p in patches]
 
 
 # The patch with project, series and cover letter; its comments; its checks;
@@ -98,10 +102,22 @@ def patch_with(project, count):
     patch = PatchFactory(project=project, series=series, number=1)
     for n in range(2, count + 2):
         PatchFactory(project=project, series=series, number=n)
-    for _ in range(count):
-        PatchCommentFactory(patch=patch)
-        CheckFactory(patch=patch)
+    for n in range(count):
+        PatchCommentFactory(patch=patch, content=f"comment number {n}")
+        CheckFactory(patch=patch, context=f"ctx{n}")
     return patch
+
+
+def assert_shows_everything(response, patch, count):
+    """The page shows every comment, check and series patch it was given."""
+    assert response.status_code == 200
+    page = response.content.decode()
+    for n in range(count):
+        assert f"comment number {n}\n" in page or f"comment number {n}<" in page
+        assert f"/ctx{n}</code>" in page
+    assert page.count('class="email comment"') == count
+    for other in patch.series.patches.exclude(pk=patch.pk):
+        assert links.patch_web_path(other) in page
 
 
 @pytest.mark.parametrize("count", [0, 1, 15])
@@ -109,7 +125,7 @@ def test_patch_page_anonymous(client, project, count, django_assert_num_queries)
     patch = patch_with(project, count)
     with django_assert_num_queries(PATCH_QUERIES_ANONYMOUS):
         response = client.get(links.patch_web_path(patch))
-    assert response.status_code == 200
+    assert_shows_everything(response, patch, count)
 
 
 @pytest.mark.parametrize("count", [0, 1, 15])
@@ -120,7 +136,7 @@ def test_patch_page_maintainer(
     client.force_login(maintainer)
     with django_assert_num_queries(PATCH_QUERIES_MAINTAINER):
         response = client.get(links.patch_web_path(patch))
-    assert response.status_code == 200
+    assert_shows_everything(response, patch, count)
 
 
 @pytest.mark.parametrize("count", [0, 1, 15])
@@ -129,10 +145,32 @@ def test_cover_page(client, project, count, django_assert_num_queries):
     cover = CoverFactory(project=project)
     series.cover_letter = cover
     series.save()
-    for n in range(1, count + 1):
+    patches = [
         PatchFactory(project=project, series=series, number=n)
+        for n in range(1, count + 1)
+    ]
+    for _ in range(count):
         CoverCommentFactory(cover=cover)
     # The cover with project and series, its comments, the series' patches.
     with django_assert_num_queries(3):
         response = client.get(links.cover_web_path(cover))
     assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('class="email comment"') == count
+    assert all(links.patch_web_path(p) in page for p in patches)
+
+
+# Todo list: as the logged-in patch list (the page's project instead of the
+# filter form's delegates).
+TODO_QUERIES = 14
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_todo_list(client, project, maintainer, count, django_assert_num_queries):
+    patches = fill(project, count, maintainer)
+    delegated = [p for p in patches if p.delegate_id == maintainer.pk]
+    client.force_login(maintainer)
+    with django_assert_num_queries(TODO_QUERIES):
+        response = client.get(f"/user/todo/{project.linkname}/")
+    assert response.status_code == 200
+    assert sorted(row_ids(response)) == sorted(p.pk for p in delegated)

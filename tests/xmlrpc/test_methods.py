@@ -306,3 +306,31 @@ def test_state_get(rpc, data):
     accepted = State.objects.get(slug="accepted")
     assert rpc().state_get(accepted.pk) == {"id": accepted.pk, "name": "Accepted"}
     assert rpc().state_get(999999) == {}
+
+
+@pytest.mark.parametrize(
+    ("call", "queries"),
+    [
+        (lambda s, d: s.patch_list({}), 1),
+        (lambda s, d: s.patch_get(d["first"].pk), 1),
+        (lambda s, d: s.patch_check_get(d["first"].pk), 2),
+        (lambda s, d: s.check_list({}), 1),
+        (lambda s, d: s.person_list("", 0), 1),
+    ],
+)
+def test_queries_do_not_grow_with_the_rows(rpc, data, call, queries):
+    """Each call runs a fixed number of queries, with 3 or with 30 patches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for extra in (0, 27):
+        for _ in range(extra):
+            patch = PatchFactory(project=data["project"], submitter=PersonFactory())
+            CheckFactory(patch=data["first"])
+            CheckFactory(patch=patch)
+        with CaptureQueriesContext(connection) as captured:
+            call(rpc(), data)
+        counts.append(len(captured))
+    assert counts == [queries, queries]
+    assert call(rpc(), data)  # and the answer is not empty
