@@ -21,7 +21,7 @@ PAYLOADS = {
     # Single-quoted attribute values.
     "single-quoted": "' onfocus='alert(3)' autofocus x='",
     # Unquoted attribute values and the end of a tag.
-    "unquoted": " onmouseover=alert(4) x=",
+    "unquoted": "x onmouseover=alert(4) y=",
     # URLs: a scheme that runs script, and a URL breaking out of href="...".
     "url": 'javascript:alert(5)// http://evil.example/"onmouseover="alert(6)',
     # Strings read by our JavaScript (data-* attributes, JSON it parses).

@@ -1,11 +1,12 @@
 """Acceptance 3: hostile mail, ingested like any other, is shown as text.
 
-The mails put script tags, event handlers and ``javascript:`` URLs in
-every field a page shows: subject, author name, Message-ID, body, diff,
-header values, a reply and a cover letter. A browser then opens every page
-that shows them; nothing may run (no dialog, no flag set by a payload, no
-element carrying an ``on*`` attribute, no script but ours) and the payloads
-must be visible as plain text.
+The mails put the full payload set of ``tests/hostile.py`` (element text,
+quoted and unquoted attributes, URLs, JavaScript strings) in every field a
+page shows: subject, author name, Message-ID, body, diff, header values, a
+reply and a cover letter. A browser then opens every page that shows them,
+focuses and hovers what it can and uses the copy buttons; nothing may run
+(no dialog, no flag set by a payload, no element carrying an ``on*``
+attribute, no script but ours) and the payloads must be visible as text.
 """
 
 from email.header import Header
@@ -17,6 +18,7 @@ from apps.ingest.services import ingest_message
 from apps.patches import links
 from apps.patches.models import Cover, Patch
 from tests.factories import BundleFactory, ProjectFactory, UserFactory
+from tests.hostile import ALL
 from tests.web.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +27,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LIST_ID = "hostile.lists.example.org"
 
 # Each payload that runs would call alert() or set window.pwned.
-SUBJECT_PAYLOAD = "<script>window.pwned=1</script><img src=x onerror=alert(1)>"
+SUBJECT_PAYLOAD = ALL.replace("\u2028", " ")
+# The subject travels RFC 2047-encoded, so that any character reaches us;
+# names are cut to 255 characters, so pages are checked for its start.
+SHOWN_SUBJECT = SUBJECT_PAYLOAD[:200]
+ENCODED_SUBJECT = Header(SUBJECT_PAYLOAD, "utf-8").encode(maxlinelen=998)
 # Names cannot hold "<" (the From header would not parse, upstream too), so
 # this one tries to break out of attributes and smuggle an entity instead.
 NAME_PAYLOAD = 'Mallory &lt;b&gt; " onmouseover="alert(2)" \' onfocus=\'alert(2)'
@@ -34,7 +40,7 @@ ENCODED_NAME = Header(NAME_PAYLOAD, "utf-8").encode(maxlinelen=998)
 BODY_PAYLOAD = (
     '<script>alert(3)</script>\n"><img src=x onerror="window.pwned=2">\n'
     'http://evil.example/"onmouseover="alert(4)\n'
-    "javascript:alert(5)\n"
+    "javascript:alert(5)\n" + ALL.replace("\u2028", "\n") + "\n"
 )
 DIFF_PAYLOAD = "+<script>alert(6)</script><iframe src=javascript:alert(7)>"
 HEADER_PAYLOAD = "<script>alert(8)</script><body onload=alert(9)>"
@@ -42,7 +48,7 @@ HEADER_PAYLOAD = "<script>alert(8)</script><body onload=alert(9)>"
 COVER = f"""\
 From: {ENCODED_NAME} <mallory@evil.example>
 To: hostile@lists.example.org
-Subject: [PATCH 0/1] cover {SUBJECT_PAYLOAD}
+Subject: [PATCH 0/1] cover {ENCODED_SUBJECT}
 Date: Mon, 1 Jan 2024 10:00:00 +0000
 Message-Id: <cover-'onmouseover=alert(10)'@evil.example>
 List-Id: <{LIST_ID}>
@@ -54,7 +60,7 @@ Cover text {BODY_PAYLOAD}
 PATCH = f"""\
 From: {ENCODED_NAME} <mallory@evil.example>
 To: hostile@lists.example.org
-Subject: [PATCH 1/1] {SUBJECT_PAYLOAD}
+Subject: [PATCH 1/1] {ENCODED_SUBJECT}
 Date: Mon, 1 Jan 2024 10:01:00 +0000
 Message-Id: <patch/"onmouseover=alert(11)"@evil.example>
 In-Reply-To: <cover-'onmouseover=alert(10)'@evil.example>
@@ -77,7 +83,7 @@ index 1111111..2222222 100644
 REPLY = f"""\
 From: {ENCODED_NAME} <eve@evil.example>
 To: hostile@lists.example.org
-Subject: Re: [PATCH 1/1] {SUBJECT_PAYLOAD}
+Subject: Re: [PATCH 1/1] {ENCODED_SUBJECT}
 Date: Mon, 1 Jan 2024 11:00:00 +0000
 Message-Id: <reply-1@evil.example>
 In-Reply-To: <patch/"onmouseover=alert(11)"@evil.example>
@@ -98,8 +104,11 @@ FIND_ACTIVE_CONTENT = """() => {
       if (/^\\s*javascript:/i.test(attr.value)) found.push(where);
     }
   }
+  // Ours and the browsable API's bundled files; its settings are JSON data.
   for (const s of document.querySelectorAll('script')) {
-    if (!s.src || !s.src.includes('/static/js/patchserver')) found.push('SCRIPT');
+    if (s.type === 'application/json') continue;
+    const own = s.src && new URL(s.src).pathname.startsWith('/static/');
+    if (!own) found.push('SCRIPT ' + (s.src || s.textContent.slice(0, 40)));
   }
   for (const tag of ['iframe', 'svg image', 'body img', 'object', 'embed']) {
     if (document.querySelector(tag)) found.push(tag);
@@ -125,10 +134,22 @@ def hostile(db):
     cover = Cover.objects.get(project=project)
     assert patch.comments.count() == 1
     BundleFactory(owner=maintainer, project=project, public=True, patches=[patch])
+    Patch.objects.filter(pk=patch.pk).update(delegate=maintainer)  # for the todo list
     return project, patch, cover
 
 
+def poke(page):
+    """Focus and hover every element a payload could have put a handler on."""
+    page.evaluate(
+        """() => { for (const el of document.querySelectorAll('a, button, input, td')) {
+             el.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+             if (el.focus) { el.focus(); }
+           } }"""
+    )
+
+
 def assert_inert(page):
+    poke(page)
     assert page.evaluate("() => window.pwned") is None
     assert page.evaluate(FIND_ACTIVE_CONTENT) == []
     assert not page.js_errors, page.js_errors
@@ -150,7 +171,7 @@ def test_hostile_mail_is_shown_as_text(live_server, new_page, hostile):
     assert_inert(page)
 
     page.goto(f"{base}{links.patch_web_path(patch)}")
-    expect(page.locator("h1")).to_contain_text(SUBJECT_PAYLOAD)
+    expect(page.locator("h1")).to_contain_text(SHOWN_SUBJECT)
     expect(page.locator(".msgid")).to_have_text(patch.msgid.strip("<>"))
     page.click(".meta-row:has(dt:text('Headers')) summary")
     expect(page.locator("pre.headers")).to_contain_text(f"X-Evil: {HEADER_PAYLOAD}")
@@ -165,7 +186,7 @@ def test_hostile_mail_is_shown_as_text(live_server, new_page, hostile):
     assert_inert(page)
 
     page.goto(f"{base}{links.cover_web_path(cover)}")
-    expect(page.locator("h1")).to_contain_text(SUBJECT_PAYLOAD)
+    expect(page.locator("h1")).to_contain_text(SHOWN_SUBJECT)
     expect(page.locator("pre.content").first).to_contain_text("Cover text <script>")
     assert_inert(page)
 
@@ -176,5 +197,29 @@ def test_hostile_mail_is_shown_as_text(live_server, new_page, hostile):
     assert_inert(page)
 
     page.goto(f"{base}/bundle/maint/{patch.bundle_set.get().name}/")
+    assert_inert(page)
+
+    # Every other page that shows mail text, as the maintainer sees it.
+    for path in (
+        f"/user/todo/{project.linkname}/",
+        "/user/bundles/",
+        f"/project/{project.linkname}/bundles/",
+        f"/project/{project.linkname}/list/?submitter={patch.submitter_id}",
+        f"/api/patches/{patch.pk}/?format=api",
+        f"/api/covers/{cover.pk}/?format=api",
+        f"/api/patches/{patch.pk}/comments/?format=api",
+        "/api/series/?format=api",
+        "/api/events/?format=api",
+    ):
+        page.goto(f"{base}{path}")
+        assert page.locator("body").inner_text(), path
+        assert_inert(page)
+
+    # The copy button hands the Message-ID to our JavaScript as a string.
+    page.goto(f"{base}{links.patch_web_path(patch)}")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("button[title='Copy the Message-ID']")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == patch.msgid.strip("<>")
     assert_inert(page)
     assert dialogs == []
