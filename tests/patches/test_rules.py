@@ -82,3 +82,42 @@ def test_relations_need_every_project():
     assert rules.can_change_relations(user, [mine.pk])
     assert not rules.can_change_relations(user, [mine.pk, theirs.pk])
     assert not rules.can_change_relations(AnonymousUser(), [mine.pk])
+
+
+def test_anonymous_never_edits_a_comment_even_of_an_unlinked_sender():
+    """A sender without an account has no user id, nor has an anonymous user."""
+    comment = PatchCommentFactory(submitter=PersonFactory(user=None))
+    assert rules.can_edit_patch_comment(AnonymousUser(), comment) is False
+
+
+def test_maintained_projects_are_read_once_per_user(cast, django_assert_num_queries):
+    """Lists ask the rule for every row: one query for the user, not one per row."""
+    maintainer = cast["maintainer"]
+    others = [PatchFactory(project=cast["patch"].project) for _ in range(3)]
+    with django_assert_num_queries(1):
+        for patch in [cast["patch"], *others]:
+            assert rules.can_edit_patch(maintainer, patch)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "public", "allowed"),
+    [
+        ("owner", False, True),
+        ("other", False, False),
+        ("anonymous", False, False),
+        ("other", True, True),
+        ("anonymous", True, True),
+    ],
+)
+def test_who_may_view_a_bundle(viewer, public, allowed):
+    from apps.bundles import rules as bundle_rules
+    from tests.factories import BundleFactory
+
+    owner = UserFactory(username="owner")
+    users = {
+        "owner": owner,
+        "other": UserFactory(username="other"),
+        "anonymous": AnonymousUser(),
+    }
+    bundle = BundleFactory(owner=owner, public=public)
+    assert bundle_rules.can_view_bundle(users[viewer], bundle) is allowed
