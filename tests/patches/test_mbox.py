@@ -87,6 +87,8 @@ def test_line_breaks_in_names_cannot_add_headers_or_mails(project):
     assert not any(line.startswith("From evil") for line in mail.splitlines()[1:])
     parsed = Parser().parsestr(mail)
     assert parsed["X-Injected"] is None
+    flat = HEADER.replace("\r\n", " ").replace("\n", " ")
+    assert f'X-Patchwork-Submitter: "{flat}" <m@example.com>' in head
 
 
 @pytest.mark.parametrize(
@@ -94,6 +96,7 @@ def test_line_breaks_in_names_cannot_add_headers_or_mails(project):
     [
         ("[v2,1/3] X-ray: fix it!", "v2-1-3-X-ray-fix-it"),
         ("-already-dashed-", "already-dashed"),
+        ("Xen: fix X", "Xen-fix-X"),
         ("über/../../etc", "ber-..-..-etc"),
     ],
 )
