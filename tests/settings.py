@@ -21,3 +21,7 @@ STORAGES = {
 
 # Tests never run collectstatic; serve static files straight from the apps.
 WHITENOISE_AUTOREFRESH = True
+
+# Lets the live-server tests check what real API clients were sent
+# (tests/api/recording.py); inert unless a test switches it on.
+MIDDLEWARE = [*MIDDLEWARE, "tests.api.recording.record_api_responses"]  # noqa: F405

@@ -19,6 +19,8 @@ from apps.bundles.services import bundle_create
 from apps.ingest.services import ingest_message
 from apps.patches.models import Patch, Series
 from apps.projects.models import Project
+from tests.api import recording
+from tests.api.contract import check_response
 from tests.factories import UserFactory
 
 # Committed data (the live server runs in another thread); the database is
@@ -146,7 +148,9 @@ def site(live_server, tmp_path):
         owner=maintainer, name="favourites", patches=patches[::-1], public=True
     )
     token = Token.objects.create(user=maintainer).key
-    return {
+    recorded: list = []
+    recording.RECORDED = recorded
+    yield {
         "box": box,
         "url": live_server.url,
         "token": token,
@@ -156,6 +160,16 @@ def site(live_server, tmp_path):
         "bundle": bundle,
         "maintainer": maintainer,
     }
+    recording.RECORDED = None
+    # Every JSON answer the real clients got must meet the contract too.
+    for method, path, status, body, authenticated in recorded:
+        check_response(
+            method,
+            path,
+            status,
+            body,
+            acting_user_id=maintainer.pk if authenticated else None,
+        )
 
 
 def rows(output: str) -> list[dict]:
