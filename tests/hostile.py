@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 
 PAYLOADS = {
     # Element text: tags and an entity that must not be decoded twice.
-    "element": "<script>window.pwned=1</script><img src=x onerror=alert(1)>&lt;b&gt;",
+    "element": "<script>pwned=1</script><img src=x onerror=alert(1)>&lt;b&gt;",
     # Double-quoted attribute values (title="...", aria-label="...").
     "double-quoted": '" onfocus="alert(2)" autofocus x="',
     # Single-quoted attribute values.
@@ -23,10 +23,11 @@ PAYLOADS = {
     # Unquoted attribute values and the end of a tag.
     "unquoted": "x onmouseover=alert(4) y=",
     # URLs: a scheme that runs script, and a URL breaking out of href="...".
-    "url": 'javascript:alert(5)// http://evil.example/"onmouseover="alert(6)',
+    "url": 'javascript:alert(5) http://e.x/"onmouseover="alert(6)',
     # Strings read by our JavaScript (data-* attributes, JSON it parses).
-    "javascript": "';alert(7);//\\\";alert(8);//</script>\u2028",
+    "javascript": "';alert(7)//\\\";alert(8)//</script>\u2028",
 }
+# Short enough that "Mallory " + ALL fits the 255-character name columns.
 ALL = " ".join(PAYLOADS.values())
 # "<", ">" and "@" do not survive a From header's display name; quotes do.
 NAME = " ".join(PAYLOADS[key] for key in ("double-quoted", "single-quoted"))
