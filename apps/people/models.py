@@ -7,6 +7,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+# The most patches a web list page shows, whichever way the setting is
+# written (profile form, REST API); larger pages cost the server far more
+# than they help a reader.
+MAX_ITEMS_PER_PAGE = 1000
+
 
 class User(AbstractUser):
     """A login account, carrying upstream's profile settings on the row itself."""

@@ -13,7 +13,12 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from apps.people.exceptions import CannotUnlink, MailNotSent
-from apps.people.models import EmailConfirmation, Person, User
+from apps.people.models import (
+    MAX_ITEMS_PER_PAGE,
+    EmailConfirmation,
+    Person,
+    User,
+)
 
 
 def api_token_get_or_create(*, user: User) -> str:
@@ -84,6 +89,8 @@ def user_update(*, user: User, **fields: str | int | bool) -> User:
     unknown = set(fields) - set(SELF_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not a self-editable field: {', '.join(sorted(unknown))}")
+    if "items_per_page" in fields:
+        _check_page_size(fields["items_per_page"])
     changed = [name for name, value in fields.items() if getattr(user, name) != value]
     for name in changed:
         setattr(user, name, fields[name])
@@ -294,10 +301,16 @@ def person_unlink(*, user: User, person: Person) -> None:
     person.save(update_fields=["user"])
 
 
+def _check_page_size(items_per_page: object) -> None:
+    if not isinstance(items_per_page, int) or not (
+        1 <= items_per_page <= MAX_ITEMS_PER_PAGE
+    ):
+        raise ValueError(f"items_per_page must be from 1 to {MAX_ITEMS_PER_PAGE}")
+
+
 def profile_update(*, user: User, items_per_page: int, show_ids: bool) -> User:
-    """Save the user's list settings (``items_per_page`` must be >= 1)."""
-    if items_per_page < 1:
-        raise ValueError("items_per_page must be at least 1")
+    """Save the user's list settings (``items_per_page`` from 1 to 1000)."""
+    _check_page_size(items_per_page)
     user.items_per_page = items_per_page
     user.show_ids = show_ids
     user.save(update_fields=["items_per_page", "show_ids"])

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 
-from apps.people.models import User
+from apps.people.models import MAX_ITEMS_PER_PAGE, User
 
 NO_CHANGE = "*"
 
@@ -111,7 +111,7 @@ class ProfileForm(forms.Form):
     items_per_page = forms.IntegerField(
         label="Patches per page",
         validators=[MinValueValidator(1)],
-        max_value=1000,
+        max_value=MAX_ITEMS_PER_PAGE,
     )
     show_ids = forms.BooleanField(label="Show patch IDs", required=False)
 

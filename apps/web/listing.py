@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import F, QuerySet
 
 from apps.patches.models import Patch, State, Tag
-from apps.people.models import User
+from apps.people.models import MAX_ITEMS_PER_PAGE, User
 from apps.web import selectors
 from apps.web.filters import PatchFilters
 
@@ -86,7 +86,8 @@ def page_numbers(current: int, last: int) -> list[int | None]:
 
 def page_size_for(user) -> int:
     if user.is_authenticated:
-        return max(1, user.items_per_page)
+        # Clamped again here: rows written before the bound was enforced.
+        return min(max(1, user.items_per_page), MAX_ITEMS_PER_PAGE)
     return max(1, settings.DEFAULT_ITEMS_PER_PAGE)
 
 

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.api.fields import ApiLinkField, WebLinkField
+from apps.api.id_lists import IdListField
 from apps.api.serializers.base import ApiSerializer
 from apps.api.serializers.embedded import (
     EmbeddedPatchSerializer,
@@ -12,7 +13,7 @@ from apps.patches import links
 from apps.patches.models import Patch
 
 
-class BundlePatchesField(serializers.ManyRelatedField):
+class BundlePatchesField(IdListField):
     """Patches written as ids in bundle order, shown embedded by date."""
 
     def __init__(self, **kwargs) -> None:

@@ -15,6 +15,7 @@ from apps.api.fields import (
     WebLinkField,
 )
 from apps.api.headers import headers_object
+from apps.api.id_lists import IdListField
 from apps.api.serializers.base import ApiSerializer
 from apps.api.serializers.embedded import (
     EmbeddedPatchSerializer,
@@ -111,7 +112,7 @@ class DelegateField(serializers.PrimaryKeyRelatedField):
         return embedded.to_representation(value)
 
 
-class RelatedPatchesField(serializers.ManyRelatedField):
+class RelatedPatchesField(IdListField):
     """The other patches of the patch's relation, ordered by date.
 
     Written as a list of patch ids (validated to exist); the relation rules

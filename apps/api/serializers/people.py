@@ -4,7 +4,7 @@ from apps.api.fields import ApiLinkField
 from apps.api.serializers.base import ApiSerializer
 from apps.api.serializers.embedded import EmbeddedUserSerializer
 from apps.api.versioning import at_least
-from apps.people.models import Person, User
+from apps.people.models import MAX_ITEMS_PER_PAGE, Person, User
 
 
 class PersonSerializer(ApiSerializer):
@@ -19,6 +19,11 @@ class PersonSerializer(ApiSerializer):
 
 class UserSettingsSerializer(serializers.ModelSerializer):
     """The profile settings of one's own account (stored on the user row)."""
+
+    # The web form's bound, so no client can ask for a page of any size.
+    items_per_page = serializers.IntegerField(
+        min_value=1, max_value=MAX_ITEMS_PER_PAGE, required=False
+    )
 
     class Meta:
         model = User
