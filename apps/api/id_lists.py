@@ -61,6 +61,7 @@ class IdListField(serializers.ManyRelatedField):
         ids = [as_id(item) for item in items]
         wanted = {pk for pk in ids if pk is not None and 0 < pk <= _MAX_ID}
         queryset = self.child_relation.get_queryset()
+        assert queryset is not None  # the child relations are given one
         found = queryset.in_bulk(wanted) if wanted else {}
         objects = []
         for item, pk in zip(items, ids, strict=True):
