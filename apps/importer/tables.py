@@ -40,6 +40,7 @@ NOT_IMPORTED = {
     "importer.DroppedConstraint": "the import's own bookkeeping",
     "importer.MirroredObject": "bookkeeping of --from-api",
     "importer.MirrorState": "bookkeeping of --from-api",
+    "ingest.InboxProgress": "where parsearchive got in this host's public-inboxes",
     "people.User_groups": "groups and permissions are not carried over",
     "people.User_user_permissions": "groups and permissions are not carried over",
 }

@@ -16,6 +16,7 @@ OWN_APPS = {
     "events",
     "notifications",
     "importer",
+    "ingest",
     "authtoken",
 }
 

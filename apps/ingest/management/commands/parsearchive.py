@@ -1,4 +1,4 @@
-"""``manage.py parsearchive``: store every mail of mbox files or Maildir folders.
+"""``manage.py parsearchive``: store every mail of mbox files, Maildirs or public-inbox.
 
 Each mail is ingested in its own transaction; a mail that fails is counted,
 saved in the failed-mail folder, and the run goes on. The command exits 0
@@ -7,7 +7,9 @@ early (exit 75) only when the database becomes unreachable, since every
 following mail would fail too.
 """
 
+import argparse
 import contextlib
+import datetime as dt
 import itertools
 import logging
 import sys
@@ -26,10 +28,11 @@ from django.core.management.base import (
 from django.db import InterfaceError, OperationalError, connection, transaction
 
 from apps.events.services import events_batched
-from apps.ingest.archive import Archive, open_archive
+from apps.ingest.archive import MailSource, NotAnArchive, open_archive
 from apps.ingest.context import IngestContext
 from apps.ingest.exceptions import TemporaryFailure, Unparseable
 from apps.ingest.failed import save_failed_mail
+from apps.ingest.gitmail import GitError
 from apps.ingest.locking import lock_timeout
 from apps.ingest.pipeline import ParseAhead, Parsed
 from apps.ingest.services import Outcome, ingest_parsed
@@ -53,6 +56,17 @@ _COUNTED = {
     Outcome.DUPLICATE: "duplicates",
     Outcome.DROPPED: "dropped",
 }
+
+
+def since_date(text: str) -> dt.datetime:
+    """Read ``--since``: a date (midnight UTC) or an ISO 8601 time."""
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (YYYY-MM-DD) or an ISO 8601 time"
+        ) from exc
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
 class Progress:
@@ -83,11 +97,18 @@ class Progress:
 
 
 class Command(BaseCommand):
-    help = "Store the patches, cover letters and comments of mbox files or Maildirs."
+    help = (
+        "Store the patches, cover letters and comments of mbox files, Maildirs "
+        "or public-inbox archives (a public-inbox is read from where the last "
+        "run stopped)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "paths", nargs="+", metavar="PATH", help="mbox file or Maildir folder"
+            "paths",
+            nargs="+",
+            metavar="PATH",
+            help="mbox file, Maildir folder or public-inbox archive (v1 or v2)",
         )
         parser.add_argument(
             "--list-id",
@@ -106,6 +127,13 @@ class Command(BaseCommand):
             help="leave '>From ' lines of mbox files as they are (upstream's "
             "behaviour) instead of undoing mboxrd quoting",
         )
+        parser.add_argument(
+            "--since",
+            type=since_date,
+            metavar="DATE",
+            help="public-inbox archives: only mail committed at or after DATE "
+            "(YYYY-MM-DD, or an ISO 8601 time; UTC unless it names a zone)",
+        )
 
     def handle(
         self,
@@ -114,10 +142,13 @@ class Command(BaseCommand):
         list_id: str | None,
         keep_from_quoting: bool,
         parse_workers: int,
+        since: dt.datetime | None,
         verbosity: int,
         **options: Any,
     ) -> None:
-        archives = self._open(paths, unquote=not keep_from_quoting)
+        archives = self._open(
+            paths, unquote=not keep_from_quoting, list_id=list_id, since=since
+        )
         with (
             _log_levels(_LEVELS.get(verbosity, logging.DEBUG)),
             ParseAhead(parse_workers) as parser,
@@ -129,10 +160,16 @@ class Command(BaseCommand):
             except (OperationalError, InterfaceError) as exc:
                 self.stderr.write(f"Database unavailable: {exc}".strip())
                 sys.exit(EX_TEMPFAIL)
+            except GitError as exc:
+                raise CommandError(
+                    f"{exc}: reading stopped. The mails read before are stored "
+                    "and remembered; run the command again once git can read "
+                    "the repository."
+                ) from exc
 
     def _run(
         self,
-        archives: list[Archive],
+        archives: list[MailSource],
         parser: ParseAhead,
         context: IngestContext,
         list_id: str | None,
@@ -149,6 +186,7 @@ class Command(BaseCommand):
         done = 0
         for archive in archives:
             mails = parser.parse(archive)
+            handled = 0
             while batch := list(itertools.islice(mails, TRANSACTION_BATCH)):
                 for outcome in self._ingest_batch(batch, list_id, context):
                     if isinstance(outcome, Path):
@@ -157,20 +195,36 @@ class Command(BaseCommand):
                     else:
                         counts[_COUNTED[outcome]] += 1
                     done += 1
+                handled += len(batch)
+                archive.handled(handled)
                 progress.update(done)
+            archive.handled(handled)
         progress.finish(done)
         if verbosity > 0:
             self._summary(
                 total, counts, failed_dir, time.monotonic() - progress.started
             )
 
-    def _open(self, paths: list[str], *, unquote: bool) -> list[Archive]:
+    def _open(
+        self,
+        paths: list[str],
+        *,
+        unquote: bool,
+        list_id: str | None,
+        since: dt.datetime | None,
+    ) -> list[MailSource]:
         archives = []
         for name in paths:
             try:
-                archives.append(open_archive(Path(name), unquote=unquote))
+                archives.append(
+                    open_archive(
+                        Path(name), unquote=unquote, list_id=list_id, since=since
+                    )
+                )
             except (FileNotFoundError, NotADirectoryError) as exc:
                 raise CommandError(f"Invalid path: {name}") from exc
+            except NotAnArchive as exc:
+                raise CommandError(str(exc)) from exc
         return archives
 
     def _ingest_batch(

@@ -1,0 +1,199 @@
+"""Read mails stored one per commit in a git repository, as public-inbox does.
+
+Two git processes per repository, whatever its size: one lists the commits
+in order with the blob each added, one streams those blobs. Nothing is
+checked out and no process is started per mail.
+"""
+
+import re
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+GIT = "git"
+
+# Where a mail sits in a commit's tree: v2 keeps one file "m" per commit
+# (a removal replaces it with "d"); v1 adds a file named after the SHA-1 of
+# the Message-ID, split 2/38, and keeps every earlier one.
+V2_MAIL = re.compile(rb"m")
+V1_MAIL = re.compile(rb"[0-9a-f]{2}/[0-9a-f]{38}")
+_FILE_MODES = {b"100644", b"100755"}
+_ADDED = {b"A", b"M"}
+
+
+class GitError(Exception):
+    """git failed, or the repository lacks an object it lists."""
+
+
+@dataclass
+class Listing:
+    """The commits of a repository that add a mail, in order, packed.
+
+    Each entry is the commit's id and its mail's blob id, as bytes, side by
+    side: millions of commits take tens of megabytes, not hundreds.
+    """
+
+    width: int  # bytes of one object id
+    packed: bytearray
+    # The newest commit listed, mail or not: where the next run starts.
+    last: str | None
+
+    def __len__(self) -> int:
+        return len(self.packed) // (2 * self.width)
+
+    def commit(self, index: int) -> str:
+        start = 2 * self.width * index
+        return self.packed[start : start + self.width].hex()
+
+    def blobs(self) -> Iterator[bytes]:
+        """Yield the blob ids in order, hex, one a line (as cat-file reads them)."""
+        step = 2 * self.width
+        for start in range(self.width, len(self.packed), step):
+            yield self.packed[start : start + self.width].hex().encode() + b"\n"
+
+
+def _git(repo: Path, *args: str) -> list[str]:
+    return [GIT, f"--git-dir={repo}", *args]
+
+
+def _failure(repo: Path, stderr: bytes) -> GitError:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return GitError(f"{repo}: {lines[-1] if lines else 'git failed'}")
+
+
+def head(repo: Path) -> str | None:
+    """Return the commit HEAD names, or None if the repository has none yet."""
+    run = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"),
+        capture_output=True,
+        check=False,
+    )
+    if run.returncode == 0:
+        return run.stdout.decode().strip()
+    if run.returncode == 1 and not run.stderr.strip():
+        return None
+    raise _failure(repo, run.stderr)
+
+
+def is_ancestor(repo: Path, commit: str, tip: str) -> bool:
+    """Whether ``commit`` exists and ``tip`` descends from it."""
+    run = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        _git(repo, "merge-base", "--is-ancestor", commit, tip),
+        capture_output=True,
+        check=False,
+    )
+    return run.returncode == 0
+
+
+def list_mails(
+    repo: Path,
+    tip: str,
+    *,
+    after: str | None = None,
+    since: int | None = None,
+    mail_path: re.Pattern[bytes] = V2_MAIL,
+) -> Listing:
+    """List the commits up to ``tip`` (oldest first) and the mail each adds.
+
+    ``after``: only commits that ``after`` does not already contain.
+    ``since`` (a Unix time): only commits made at or after it. A commit
+    that adds no file at ``mail_path`` (a removal) is left out, but is
+    still the ``last`` commit if it comes at the end.
+    """
+    args = ["log", "--reverse", "--topo-order", "--no-renames", "--raw"]
+    args += ["--no-abbrev", "--format=%H"]
+    if since is not None:
+        args.append(f"--since=@{since}")
+    args += [tip, *([f"^{after}"] if after else []), "--"]
+    with subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+        _git(repo, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None
+        listing = _read_listing(process.stdout, mail_path)
+        stderr = process.stderr.read() if process.stderr else b""
+    if process.returncode != 0:
+        raise _failure(repo, stderr)
+    return listing
+
+
+def _read_listing(lines: Iterable[bytes], mail_path: re.Pattern[bytes]) -> Listing:
+    packed = bytearray()
+    commit: bytes | None = None
+    blob: bytes | None = None
+    for line in lines:
+        if line.startswith(b":"):
+            # ":old-mode new-mode old-id new-id status\tpath"
+            meta, _, path = line.rstrip(b"\n").partition(b"\t")
+            fields = meta.split()
+            if (
+                blob is None
+                and len(fields) == 5
+                and fields[1] in _FILE_MODES
+                and fields[4] in _ADDED
+                and mail_path.fullmatch(path)
+            ):
+                blob = fields[3]
+        elif line.strip():
+            if commit is not None and blob is not None:
+                packed += bytes.fromhex(commit.decode()) + bytes.fromhex(blob.decode())
+            commit, blob = line.strip(), None
+    if commit is not None and blob is not None:
+        packed += bytes.fromhex(commit.decode()) + bytes.fromhex(blob.decode())
+    width = len(commit) // 2 if commit is not None else 20
+    return Listing(width, packed, commit.decode() if commit is not None else None)
+
+
+def read_blobs(repo: Path, listing: Listing) -> Iterator[bytes]:
+    """Yield the bytes of every mail of ``listing``, in order, from one process.
+
+    A thread writes the ids to ``git cat-file --batch`` while this reads its
+    answers, so neither side waits for the other's pipe to drain. Stopping
+    early ends the process.
+    """
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+        _git(repo, "cat-file", "--batch"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    feeder = threading.Thread(
+        target=_feed, args=(process.stdin, listing.blobs()), daemon=True
+    )
+    feeder.start()
+    try:
+        for _ in range(len(listing)):
+            yield _read_object(repo, process.stdout)
+    finally:
+        process.kill()
+        process.wait()
+        feeder.join()
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+def _feed(pipe: IO[bytes], ids: Iterator[bytes]) -> None:
+    try:
+        for line in ids:
+            pipe.write(line)
+        pipe.close()
+    except (BrokenPipeError, ValueError):  # the reader stopped early
+        pass
+
+
+def _read_object(repo: Path, stream: IO[bytes]) -> bytes:
+    header = stream.readline()
+    fields = header.split()
+    if len(fields) != 3 or fields[1] != b"blob":
+        found = header.decode("utf-8", "replace").strip() or "nothing"
+        raise GitError(f"{repo}: expected a mail's blob, git gave {found!r}")
+    size = int(fields[2])
+    data = stream.read(size)
+    if len(data) != size or stream.read(1) != b"\n":
+        raise GitError(f"{repo}: git stopped in the middle of a mail")
+    return data
