@@ -229,9 +229,16 @@ ADMINS = env_list("ADMINS")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "apps.api.throttling.ThrottledBasicAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
+    # Per client address; "" turns a limit off (apps/api/throttling.py).
+    "DEFAULT_THROTTLE_RATES": {
+        # Wrong passwords (HTTP Basic: REST API, XML-RPC, bundle mbox).
+        "failed_auth": env_str("THROTTLE_FAILED_AUTH", "10/minute") or None,
+        # Anonymous reads of REST list endpoints.
+        "anon_list": env_str("THROTTLE_ANON_LISTS", "300/minute") or None,
+    },
     "SEARCH_PARAM": "q",
     "ORDERING_PARAM": "order",
 }

@@ -34,6 +34,14 @@ def pytest_collection_modifyitems(items):
     skip_other_vendors(items, database_vendor())
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Start each test with no request counted against any rate limit."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # Mutation runs (tools/mutation.py) start pytest once per mutant; migrating a
 # fresh database each time costs more than the tests that run. They migrate
 # one SQLite file up front and name it here; each pytest run works on a copy.

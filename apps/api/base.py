@@ -15,12 +15,14 @@ from rest_framework.pagination import BasePagination
 from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle
 from rest_framework.versioning import URLPathVersioning
 
 from apps.api.db import fixed_join_order
 from apps.api.filters import FilterBackend
 from apps.api.ordering import OrderingFilter, SearchFilter
 from apps.api.pagination import LinkHeaderPagination
+from apps.api.throttling import AnonymousListThrottle
 from apps.api.versioning import at_least
 from apps.people.models import User
 
@@ -65,6 +67,7 @@ class ApiViewMixin(_ViewBase):
         SearchFilter,
         OrderingFilter,
     )
+    throttle_classes: Sequence[type[BaseThrottle]] = (AnonymousListThrottle,)
     # Describes the view in the generated OpenAPI document (apps.api.schema).
     schema = AutoSchema()
     ordering = ("id",)

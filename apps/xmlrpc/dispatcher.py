@@ -5,7 +5,10 @@ import binascii
 from xmlrpc.server import SimpleXMLRPCDispatcher
 
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from rest_framework.exceptions import Throttled
 
+from apps.api.throttling import check_credentials
 from apps.xmlrpc import methods
 
 
@@ -26,14 +29,36 @@ class Dispatcher(SimpleXMLRPCDispatcher):
             self.register_function(function)
             self.authenticated.add(function.__name__)
 
-    def dispatch(self, body: bytes, authorization: str) -> bytes:
+    def dispatch(self, body: bytes, request: HttpRequest) -> bytes:
         def call(method, params):
             if method in self.authenticated:
-                params = (_user_from_basic_auth(authorization), *params)
+                params = (_signed_in_user(request), *params)
             return self._dispatch(method, params)
 
         # The stubs say str; the standard library encodes the response.
         return self._marshaled_dispatch(body, call)  # type: ignore[return-value]
+
+
+class BadCredentials(Exception):
+    """The HTTP Basic credentials do not name an active account."""
+
+
+def _signed_in_user(request: HttpRequest):
+    """Return the account of the call's HTTP Basic credentials.
+
+    Wrong passwords count towards the caller's limit (apps.api.throttling);
+    over it, the call faults without checking the password.
+    """
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    try:
+        return check_credentials(
+            request, lambda: _user_from_basic_auth(header), BadCredentials
+        )
+    except Throttled as exc:
+        raise Exception(f"Too many failed logins: {exc.detail}") from None
+    except BadCredentials as exc:
+        # Clients see upstream's fault text, "<class 'Exception'>:...".
+        raise Exception(str(exc)) from None
 
 
 def _user_from_basic_auth(header: str):
@@ -51,7 +76,7 @@ def _user_from_basic_auth(header: str):
         raise Exception("Invalid authentication credentials")
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
-        raise Exception("Invalid username/password")
+        raise BadCredentials("Invalid username/password")
     return user
 
 

@@ -16,9 +16,7 @@ def xmlrpc(request: HttpRequest) -> HttpResponse:
     if not settings.ENABLE_XMLRPC:
         raise Http404("XML-RPC is not enabled on this server.")
     if request.method == "POST":
-        response = dispatcher.dispatch(
-            request.body, request.META.get("HTTP_AUTHORIZATION", "")
-        )
+        response = dispatcher.dispatch(request.body, request)
         return HttpResponse(response, content_type="text/xml; charset=utf-8")
     if request.method in ("GET", "HEAD"):
         return render(request, "xmlrpc/documentation.html", {"methods": _documented()})

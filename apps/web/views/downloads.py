@@ -4,12 +4,15 @@ Every URL is built by ``apps.patches.links``; clients read the file name
 from ``Content-Disposition`` (git-pw needs ``filename=``).
 """
 
+import math
+
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from rest_framework.authentication import BasicAuthentication, TokenAuthentication
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
 
+from apps.api.throttling import ThrottledBasicAuthentication
 from apps.bundles.models import Bundle
 from apps.bundles.rules import can_view_bundle
 from apps.bundles.selectors import bundle_mbox_patches
@@ -101,12 +104,13 @@ def _api_user(request):
     """Return the caller: the session user, else HTTP Basic or token credentials.
 
     Scripts fetch private bundles with the same credentials they give the
-    REST API. Bad credentials count as none.
+    REST API. Bad credentials count as none; an address with too many
+    failures gets ``Throttled``, as from the API.
     """
     if request.user.is_authenticated:
         return request.user
     wrapped = Request(request)
-    for backend in (BasicAuthentication(), TokenAuthentication()):
+    for backend in (ThrottledBasicAuthentication(), TokenAuthentication()):
         try:
             found = backend.authenticate(wrapped)
         except AuthenticationFailed:
@@ -114,6 +118,16 @@ def _api_user(request):
         if found is not None:
             return found[0]
     return None
+
+
+def _too_many_requests(exc: Throttled) -> HttpResponse:
+    response = HttpResponse(
+        str(exc.detail), status=429, content_type="text/plain; charset=utf-8"
+    )
+    wait = getattr(exc, "wait", None)  # set by Throttled (not in its stubs)
+    if wait is not None:
+        response["Retry-After"] = str(math.ceil(wait))
+    return response
 
 
 def bundle_mbox(request, username: str, bundlename: str):
@@ -124,7 +138,10 @@ def bundle_mbox(request, username: str, bundlename: str):
         name=bundlename,
     )
     if not bundle.public:
-        user = _api_user(request)
+        try:
+            user = _api_user(request)
+        except Throttled as exc:
+            return _too_many_requests(exc)
         if user is None or not can_view_bundle(user, bundle):
             raise Http404("No such bundle.")
     mails = (
