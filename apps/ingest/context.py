@@ -12,6 +12,7 @@ from django.db import transaction
 
 from apps.patches.models import State, Tag
 from apps.people.models import Person
+from apps.people.names import clean_name
 from apps.people.services import person_get_or_create
 from apps.projects.models import DelegationRule, Project
 from apps.projects.selectors import project_matching_subject, projects_for_list
@@ -74,6 +75,7 @@ class IngestContext:
         Remembers people once the transaction that read or wrote them has
         committed, so a rolled-back mail never leaves a stale entry.
         """
+        name = clean_name(name)
         known = self._people.get(email)
         if known is None:
             person = person_get_or_create(email=email, name=name)

@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.events.models import Event
+from apps.mail_headers import header_value
 from apps.notifications.models import EventCursor, PatchChangeNotification
 from apps.notifications.services import opted_out_addresses
 from apps.patches import links
@@ -141,10 +142,10 @@ def _digest(notifications: list[PatchChangeNotification]) -> EmailMessage:
         },
     )
     return EmailMessage(
-        subject,
+        header_value(subject),
         body,
         from_email=settings.NOTIFICATION_FROM_EMAIL,
-        to=[notifications[0].patch.submitter.email],
+        to=[header_value(notifications[0].patch.submitter.email)],
         headers={"Precedence": "bulk"},
     )
 

@@ -19,6 +19,8 @@ from email.header import Header
 from email.parser import HeaderParser
 from email.utils import formataddr, formatdate, parseaddr
 
+from apps.mail_headers import header_value
+
 # The line separating the commit message from notes ("---" by git).
 _POSTSCRIPT = re.compile(r"\n-{2,3} ?\n")
 # Tags that a reviewer's reply contributes to the commit message.
@@ -29,9 +31,6 @@ _RESPONSE_TAG = re.compile(
 # Headers we write ourselves.
 _REPLACED = frozenset({"content-type", "content-transfer-encoding"})
 _UNSAFE_FILENAME = re.compile(r"[^-_A-Za-z0-9.]+")
-# A line break not followed by folding whitespace would end the header
-# (and could start another header, or another mail of the mbox).
-_BARE_LINE_BREAK = re.compile(r"[\r\n]+(?![ \t])")
 
 
 def download_filename(text: str) -> str:
@@ -66,7 +65,7 @@ def _body(content: str | None, tags: list[str], diff: str | None) -> str:
 
 
 def _header_line(name: str, value: str) -> str:
-    value = _BARE_LINE_BREAK.sub(" ", value)
+    value = header_value(value)
     if value.isascii():
         return f"{name}: {value}"
     # Raw 8-bit text is not allowed in headers: encode it (RFC 2047).
@@ -93,7 +92,7 @@ def _mail(submission, *, tags: list[str], diff: str | None, delegate_email) -> s
         f"X-Patchwork-Id: {submission.pk}",
     ]
     if delegate_email:
-        lines.append(f"X-Patchwork-Delegate: {delegate_email}")
+        lines.append(_header_line("X-Patchwork-Delegate", delegate_email))
     list_email = (submission.project.listemail or "").lower()
     has_date = False
     parsed = HeaderParser().parsestr(submission.headers or "", headersonly=True)

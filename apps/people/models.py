@@ -7,6 +7,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from apps.people.names import validate_name
+
 # The most patches a web list page shows, whichever way the setting is
 # written (profile form, REST API); larger pages cost the server far more
 # than they help a reader.
@@ -16,6 +18,13 @@ MAX_ITEMS_PER_PAGE = 1000
 class User(AbstractUser):
     """A login account, carrying upstream's profile settings on the row itself."""
 
+    # Django's fields, with names limited to one line of text (they reach mail).
+    first_name = models.CharField(
+        "first name", max_length=150, blank=True, validators=[validate_name]
+    )
+    last_name = models.CharField(
+        "last name", max_length=150, blank=True, validators=[validate_name]
+    )
     items_per_page = models.PositiveIntegerField(
         default=100,
         validators=[MinValueValidator(1)],
@@ -42,7 +51,9 @@ class Person(models.Model):
     """An e-mail address seen in mail, optionally linked to an account."""
 
     email = models.CharField(max_length=255)
-    name = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    name = models.CharField(  # noqa: DJ001
+        max_length=255, null=True, blank=True, validators=[validate_name]
+    )
     user = models.ForeignKey(
         User,
         null=True,

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from apps.mail_headers import header_value
 from apps.people.exceptions import CannotUnlink, MailNotSent
 from apps.people.models import (
     MAX_ITEMS_PER_PAGE,
@@ -19,6 +20,7 @@ from apps.people.models import (
     Person,
     User,
 )
+from apps.people.names import clean_name, validate_name
 
 
 def api_token_get_or_create(*, user: User) -> str:
@@ -52,8 +54,10 @@ def person_get_or_create(*, email: str, name: str | None) -> Person:
     that differs from the stored one replaces it (the latest name wins); an
     empty or missing name never clears it. Safe against a concurrent
     delivery creating the same person: the insert is skipped on conflict and
-    the row re-read.
+    the row re-read. Control characters in ``name`` (from mail) are cleaned
+    out rather than refused, so the mail is not lost for them.
     """
+    name = clean_name(name)
     person = _person_by_email(email)
     if person is None:
         Person.objects.bulk_create(
@@ -85,12 +89,16 @@ def user_update(*, user: User, **fields: str | int | bool) -> User:
 
     Only names in ``SELF_EDITABLE_FIELDS`` are accepted (``TypeError``
     otherwise); the username and e-mail address are not changed here.
+    Raises ``ValidationError`` for a name holding a control character.
     """
     unknown = set(fields) - set(SELF_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not a self-editable field: {', '.join(sorted(unknown))}")
     if "items_per_page" in fields:
         _check_page_size(fields["items_per_page"])
+    for name in ("first_name", "last_name"):
+        if name in fields:
+            validate_name(str(fields[name]))
     changed = [name for name, value in fields.items() if getattr(user, name) != value]
     for name in changed:
         setattr(user, name, fields[name])
@@ -148,7 +156,7 @@ def confirmation_send(*, confirmation: EmailConfirmation, base_url: str) -> None
             "validity_days": settings.CONFIRMATION_VALIDITY_DAYS,
         },
     )
-    message = EmailMessage(subject, body, to=[confirmation.email])
+    message = EmailMessage(subject, body, to=[header_value(confirmation.email)])
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
@@ -217,8 +225,11 @@ def user_register(
     """Create an inactive account and its registration confirmation.
 
     The account becomes usable once the mailed link is followed
-    (``registration_confirm``). No Person is linked before that.
+    (``registration_confirm``). No Person is linked before that. Raises
+    ``ValidationError`` for a name holding a control character.
     """
+    validate_name(first_name)
+    validate_name(last_name)
     user = User.objects.create_user(
         username=username,
         email=email,
@@ -232,15 +243,20 @@ def user_register(
     )
 
 
+def _person_name(user: User) -> str:
+    # Cleaned: an account saved before names were checked may hold a line break.
+    return clean_name(user.display_name) or user.username
+
+
 def _link_person(*, user: User, email: str) -> Person:
     """Link the Person with ``email`` (any case) to ``user``, creating it if new."""
     person = Person.objects.filter(email__iexact=email).first()
     if person is None:
-        return Person.objects.create(email=email, name=user.display_name, user=user)
+        return Person.objects.create(email=email, name=_person_name(user), user=user)
     fields = ["user"]
     person.user = user
     if not person.name:
-        person.name = user.display_name
+        person.name = _person_name(user)
         fields.append("name")
     person.save(update_fields=fields)
     return person
@@ -277,11 +293,11 @@ def person_link_confirm(*, confirmation: EmailConfirmation) -> Person:
     person = Person.objects.filter(email__iexact=confirmation.email).first()
     if person is None:
         person = Person.objects.create(
-            email=confirmation.email, name=user.display_name, user=user
+            email=confirmation.email, name=_person_name(user), user=user
         )
     else:
         person.user = user
-        person.name = user.display_name
+        person.name = _person_name(user)
         person.save(update_fields=["user", "name"])
     confirmation_mark_used(confirmation)
     return person

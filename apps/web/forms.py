@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 
 from apps.people.models import MAX_ITEMS_PER_PAGE, User
+from apps.people.names import validate_name
 
 NO_CHANGE = "*"
 
@@ -120,8 +121,12 @@ _USERNAME = re.compile(r"^\w+$", re.ASCII)
 
 
 class RegistrationForm(forms.Form):
-    first_name = forms.CharField(max_length=30, required=False)
-    last_name = forms.CharField(max_length=30, required=False)
+    first_name = forms.CharField(
+        max_length=30, required=False, validators=[validate_name]
+    )
+    last_name = forms.CharField(
+        max_length=30, required=False, validators=[validate_name]
+    )
     username = forms.CharField(
         max_length=30, help_text="Letters, digits and underscores only."
     )

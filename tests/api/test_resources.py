@@ -22,6 +22,7 @@ from tests.factories import (
     SeriesFactory,
     UserFactory,
 )
+from tests.hostile import HEADER
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,23 @@ class TestUsers:
             "other",
             "other@example.com",
         )
+
+    def test_names_refuse_control_characters(self, api, world):
+        """A line break in a name would end an mbox's headers early."""
+        api.as_user(world.other)
+        path = url(f"users/{world.other.pk}/")
+        before = (world.other.first_name, world.other.last_name)
+        for field in ("first_name", "last_name"):
+            response = api.patch_json(path, {field: HEADER[:30]})
+            assert response.status_code == 400
+            assert response.json() == {
+                field: [
+                    "Names cannot contain line breaks, tabs or other control "
+                    "characters."
+                ]
+            }
+        world.other.refresh_from_db()
+        assert (world.other.first_name, world.other.last_name) == before
 
     def test_settings_errors_nest(self, api, world):
         api.as_user(world.other)
