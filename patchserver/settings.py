@@ -276,6 +276,9 @@ REST_RESULTS_PER_PAGE = env_int("REST_RESULTS_PER_PAGE", 30)
 MAX_REST_RESULTS_PER_PAGE = env_int("MAX_REST_RESULTS_PER_PAGE", 250)
 ENABLE_REST_API = env_bool("ENABLE_REST_API", True)
 ENABLE_XMLRPC = env_bool("ENABLE_XMLRPC", False)
+# Most rows an XML-RPC list call returns, whatever its max_count (upstream:
+# no bound).
+XMLRPC_MAX_COUNT = env_int("XMLRPC_MAX_COUNT", 1000)
 COMPAT_REDIR = env_bool("COMPAT_REDIR", True)
 FORCE_HTTPS_LINKS = env_bool("FORCE_HTTPS_LINKS", False)
 # scheme://host of the site as its users reach it, for links in mail. Mail

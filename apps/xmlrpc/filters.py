@@ -4,6 +4,7 @@ Upstream applies them as ORM lookups on a fixed set of fields; a key it does
 not know empties the result rather than faulting, and so do we.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
@@ -37,13 +38,20 @@ def _lookup(field: str, lookup: str | None) -> str:
     return f"{field}__{lookup}" if lookup else field
 
 
-def limit(items: list, max_count: int) -> list:
-    """Apply ``max_count``: > 0 the first N, < 0 the last N, 0 everything."""
-    if max_count > 0:
-        return items[:max_count]
+def bounded(queryset: QuerySet, max_count: int) -> list:
+    """Return the rows ``max_count`` asks for, selected by the query itself.
+
+    Upstream's meaning: > 0 the first N, < 0 the last N, 0 everything; but
+    never more than ``XMLRPC_MAX_COUNT`` rows (0 gives the first that many),
+    so one anonymous call cannot make the server load a whole archive.
+    ``queryset`` must be ordered.
+    """
+    cap = settings.XMLRPC_MAX_COUNT
     if max_count < 0:
-        return items[max_count:]
-    return items
+        rows = list(queryset.reverse()[: min(-max_count, cap)])
+        rows.reverse()
+        return rows
+    return list(queryset[: min(max_count, cap) if max_count > 0 else cap])
 
 
 def filter_patches(queryset: QuerySet, filt: dict) -> QuerySet:
@@ -95,8 +103,9 @@ def evaluate(build, filt: dict, struct) -> list[dict]:
     A filter that cannot match (unknown key or object) or a value of the
     wrong type returns an empty list, as upstream's lookups do.
     """
+    max_count = int(filt.get("max_count") or 0)
     try:
-        rows = list(build(filt))
+        rows = bounded(build(filt), max_count)
     except (EmptyResult, ValueError, TypeError, ValidationError):
         return []
-    return limit([struct(row) for row in rows], int(filt.get("max_count") or 0))
+    return [struct(row) for row in rows]

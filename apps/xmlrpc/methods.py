@@ -20,7 +20,7 @@ from apps.patches.services.updates import UNSET, Unset, patch_update
 from apps.people.models import Person
 from apps.projects.models import Project
 from apps.xmlrpc import structs
-from apps.xmlrpc.filters import evaluate, filter_checks, filter_patches, limit
+from apps.xmlrpc.filters import bounded, evaluate, filter_checks, filter_patches
 
 VERSION = [1, 3, 0]
 
@@ -49,7 +49,7 @@ def _search(queryset, fields, search_str, max_count, struct) -> list[dict]:
         for field in fields:
             matches |= Q(**{f"{field}__icontains": search_str})
         queryset = queryset.filter(matches)
-    return limit([struct(obj) for obj in queryset], max_count)
+    return [struct(obj) for obj in bounded(queryset, int(max_count))]
 
 
 def pw_rpc_version() -> list[int]:
