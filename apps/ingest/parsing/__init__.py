@@ -40,8 +40,14 @@ REQUIRED_HEADERS = ("From", "Subject", "Message-Id")
 
 
 def read_message(raw: bytes) -> Message:
-    """Read raw bytes as one mail (a leading mbox ``From `` line is skipped)."""
-    return email.message_from_bytes(raw)
+    """Read raw bytes as one mail (a leading mbox ``From `` line is skipped).
+
+    Header values longer than ``headers.MAX_HEADER`` are cut at once, so no
+    later step spends more than linear time on them.
+    """
+    msg = email.message_from_bytes(raw)
+    headers.cap_headers(msg)
+    return msg
 
 
 def _hints(msg: Message) -> Hints:

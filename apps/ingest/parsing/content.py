@@ -28,12 +28,19 @@ _HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
 _NO_NEWLINE = "\\ No newline at end of file"
 # A signature ("-- ") or a list footer (a line of underscores) ends the text.
 _SIGNATURE = re.compile(r"^(-- |_+)\n.*", re.S | re.M)
-_PULL_REQUEST = re.compile(
-    r"^The following changes since commit.*"
-    r"^are available in the git repository at:\s*\n"
-    r"^\s*([\w+-]+(?:://|@)[\w/.@:~-]+[\s\\]*[\w/._-]*)\s*$",
-    re.S | re.M | re.I,
-)
+# A pull request (``git request-pull``): upstream reads it with one pattern,
+#   ^The following changes since commit.*
+#   ^are available in the git repository at:\s*\n
+#   ^\s*([\w+-]+(?:://|@)[\w/.@:~-]+[\s\\]*[\w/._-]*)\s*$   (S, M and I flags)
+# whose backtracking takes quadratic time on hostile text. The pieces below
+# read the same parts one run at a time (see ``pull_request_url``).
+_PULL_SINCE = re.compile(r"^The following changes since commit", re.M | re.I)
+_PULL_AT = re.compile(r"^are available in the git repository at:", re.M | re.I)
+_BLANKS = re.compile(r"\s*")
+_SCHEME = re.compile(r"[\w+-]+(?:://|@)")
+_URL_CHARS = re.compile(r"[\w/.@:~-]+")
+_URL_GAP = re.compile(r"[\s\\]*")
+_URL_TAIL = re.compile(r"[\w/._-]*")
 _FILENAME = re.compile(r"^(---|\+\+\+) (\S+)")
 # "Depends-on: <msgid>" or "Depends-on: <URL of a series or patch page>".
 _DEPENDS_ON = re.compile(
@@ -243,11 +250,53 @@ def comment_content(parts: list[tuple[str, str]]) -> str:
 
 
 def pull_request_url(content: str) -> str | None:
-    """Return the repository and branch of a ``git request-pull`` mail."""
-    match = _PULL_REQUEST.search(content)
-    if match is None:
+    """Return the repository and branch of a ``git request-pull`` mail.
+
+    Upstream's pattern takes the last "are available" line after the first
+    "following changes" line that is followed by a repository; so does this.
+    """
+    since = _PULL_SINCE.search(content)
+    if since is None:
         return None
-    return re.sub(r"\s+", " ", match.group(1)).strip()
+    for at in reversed(list(_PULL_AT.finditer(content, since.end()))):
+        url = _repository_at(content, at.end())
+        if url is not None:
+            return re.sub(r"\s+", " ", url).strip()
+    return None
+
+
+def _repository_at(content: str, pos: int) -> str | None:
+    r"""Read ``\s*\n\s*`` then the repository (and branch) that starts there."""
+    start = _BLANKS.match(content, pos).end()  # type: ignore[union-attr]
+    if "\n" not in content[pos:start]:
+        return None
+    scheme = _SCHEME.match(content, start)
+    if scheme is None:
+        return None
+    path = _URL_CHARS.match(content, scheme.end())
+    if path is None:
+        return None
+    gap_end = _URL_GAP.match(content, path.end()).end()  # type: ignore[union-attr]
+    tail_end = _URL_TAIL.match(content, gap_end).end()  # type: ignore[union-attr]
+    if _ends_line(content, tail_end):
+        return content[start:tail_end]
+    # Upstream's pattern then gives back the gap one character at a time: a
+    # blank from which only blanks lead to the end of a line ends the match.
+    line_end = False
+    for end in range(gap_end - 1, path.end() - 1, -1):
+        char = content[end]
+        line_end = char.isspace() and (
+            char == "\n" or end + 1 == len(content) or line_end
+        )
+        if line_end:
+            return content[start:end]
+    return None
+
+
+def _ends_line(content: str, pos: int) -> bool:
+    r"""Tell whether only blanks lead from ``pos`` to the end of a line (``\s*$``)."""
+    blanks_end = _BLANKS.match(content, pos).end()  # type: ignore[union-attr]
+    return blanks_end == len(content) or "\n" in content[pos:blanks_end]
 
 
 def changed_files(diff: str) -> list[str]:

@@ -9,6 +9,7 @@ rather than a hand-written decoder.
 
 import calendar
 import datetime as dt
+import itertools
 import re
 from email.errors import HeaderParseError
 from email.header import Header, decode_header, make_header
@@ -22,12 +23,20 @@ _WHITESPACE = re.compile(r"\s+")
 _PLAIN = re.compile(r"[\t\x20-\x7e]*(?:\n[\t ][\t\x20-\x7e]*)*\Z")
 # Lines this long or shorter are never refolded when re-encoding.
 _FOLD_AT = 76
-_ANGLE_ID = re.compile(r"<[^>]*>")
-# List-Id and friends: the text inside the last <...>, or a bare token.
-_LIST_ID_BRACKETED = re.compile(r".*<([^>]+)>.*", re.S)
+# List-Id and friends without brackets: one bare token.
 _LIST_ID_BARE = re.compile(r"^(\S+)$", re.S)
 
 MAX_MSGID = 255
+# Nearest ancestors a mail's references are cut to (real threads stay far
+# below; upstream keeps them all, and a hostile header with thousands of ids
+# made its queries fail).
+MAX_REFERENCES = 500
+# Longest header value read (characters). Nothing a mail program writes
+# comes near it (RFC 5322 lines stop at 998 characters; a References header
+# of 200 ids is under 16 KiB); it bounds the work any one header can cause.
+MAX_HEADER = 16 * 1024
+# Headers whose newest (last) ids matter most: a cut keeps their end.
+_KEEP_END = frozenset({"references", "in-reply-to"})
 
 # Headers naming the list, tried in this order (first occurrence of each).
 LIST_ID_HEADERS = ("List-Id", "X-Mailing-List", "X-List")
@@ -155,6 +164,69 @@ def all_clean(msg: Message, name: str) -> list[str]:
     return values
 
 
+def capped(name: str, value: str) -> str:
+    """Return ``value`` cut to ``MAX_HEADER`` characters.
+
+    References and In-Reply-To keep their end, from the first whole ``<id>``
+    in it, so the nearest ancestors survive; other headers keep their start.
+    """
+    if len(value) <= MAX_HEADER:
+        return value
+    if name.lower() not in _KEEP_END:
+        return value[:MAX_HEADER]
+    tail = value[-MAX_HEADER:]
+    return tail[tail.find("<") :] if "<" in tail else tail
+
+
+def cap_headers(msg: Message) -> None:
+    """Cut every over-long header of ``msg`` and of its parts, in place.
+
+    Done once, right after reading the mail, so no header reader (ours or
+    the standard library's) ever sees more than ``MAX_HEADER`` characters.
+    """
+    for part in msg.walk():
+        items = part.raw_items()
+        if any(len(value) > MAX_HEADER for _, value in items):
+            # Message keeps its headers in this list; there is no public
+            # way to replace one occurrence of a repeated header in place.
+            part._headers = [  # type: ignore[attr-defined]
+                (name, capped(name, value)) for name, value in part.raw_items()
+            ]
+
+
+def first_angle(value: str) -> str | None:
+    """Return the first ``<...>`` of ``value`` (upstream's ``<[^>]*>`` search)."""
+    opening = value.find("<")
+    if opening == -1:
+        return None
+    closing = value.find(">", opening + 1)
+    return None if closing == -1 else value[opening : closing + 1]
+
+
+def all_angles(value: str) -> list[str]:
+    """Return every ``<...>`` of ``value``, in order (upstream's ``findall``)."""
+    found = []
+    opening = value.find("<")
+    while opening != -1:
+        closing = value.find(">", opening + 1)
+        if closing == -1:
+            break
+        found.append(value[opening : closing + 1])
+        opening = value.find("<", closing + 1)
+    return found
+
+
+def last_bracketed(value: str) -> str | None:
+    """Return the text inside the last non-empty ``<...>`` (``.*<([^>]+)>.*``)."""
+    last_close = value.rfind(">")
+    opening = value.rfind("<", 0, max(last_close - 1, 0))
+    while opening != -1 and value[opening + 1] == ">":
+        opening = value.rfind("<", 0, opening)
+    if opening == -1:
+        return None
+    return value[opening + 1 : value.index(">", opening + 1)]
+
+
 def message_id(msg: Message) -> str | None:
     """Return the mail's Message-Id (first ``<...>`` or the whole value).
 
@@ -163,31 +235,25 @@ def message_id(msg: Message) -> str | None:
     value = first_clean(msg, "Message-Id")
     if not value:
         return None
-    match = _ANGLE_ID.search(value)
-    if match:
-        value = match.group(0)
-    return value[:MAX_MSGID]
+    return (first_angle(value) or value)[:MAX_MSGID]
 
 
 def references(msg: Message) -> tuple[str, ...]:
     """Return the ids this mail replies to, nearest ancestor first, no repeats.
 
     In-Reply-To values come first (their first ``<...>``, or the whole value),
-    then the ``<...>`` ids of every References header, newest first.
+    then the ``<...>`` ids of every References header, newest first. Only
+    the ``MAX_REFERENCES`` nearest are kept: each is looked up in one query,
+    and databases bound the number of values a query may carry.
     """
-    refs: list[str] = []
+    refs: dict[str, None] = {}
     for value in all_clean(msg, "In-Reply-To"):
-        if not value:
-            continue
-        match = _ANGLE_ID.search(value)
-        ref = match.group(0) if match else value
-        if ref not in refs:
-            refs.append(ref)
+        if value:
+            refs.setdefault(first_angle(value) or value)
     for value in all_clean(msg, "References"):
-        for ref in reversed(_ANGLE_ID.findall(value)):
-            if ref not in refs:
-                refs.append(ref)
-    return tuple(refs)
+        for ref in reversed(all_angles(value)):
+            refs.setdefault(ref)
+    return tuple(itertools.islice(refs, MAX_REFERENCES))
 
 
 def mail_date(msg: Message, received_at: dt.datetime) -> dt.datetime:
@@ -233,7 +299,9 @@ def list_ids(msg: Message) -> tuple[str, ...]:
         value = first_clean(msg, name)
         if not value:
             continue
-        match = _LIST_ID_BRACKETED.match(value) or _LIST_ID_BARE.match(value)
-        if match:
+        bracketed = last_bracketed(value)
+        if bracketed is not None:
+            ids.append(bracketed)
+        elif match := _LIST_ID_BARE.match(value):
             ids.append(match.group(1))
     return tuple(ids)

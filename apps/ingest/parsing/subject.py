@@ -14,12 +14,11 @@ MAX_NUMBER = 2**31 - 1
 # One leading Re:/Fw:/Fwd: (only one is removed; "RE: Fwd: x" keeps "Fwd: x").
 _RE_FWD = re.compile(r"^(re|fwd?)[:\s]\s*", re.I)
 _REPLY = re.compile(r"^re[:\s]", re.I)
-_BRACKET = re.compile(r"^\[([^\]]*)\]\s*(.*)$")
+_BRACKET = re.compile(r"\[([^\]]*)\]\s*")
 # Mercurial's "[PATCH 3 of 5]": keep "3 of 5" as one token.
 _HG_MARKER = re.compile(r"^PATCH (\d+ of \d+)(.*)$")
 _TOKEN_SEPARATORS = re.compile(r"[,\s]+")
-# Anything (shortest) before the numbers allows "PATCH1/8" and "v2PATCH1/4".
-_MARKER = re.compile(r".*?([0-9]+)(?:/| of )([0-9]+)$")
+_DIGITS = frozenset("0123456789")
 _VERSION_TOKEN = re.compile(r"^[vV](\d+)$")
 _VERSION_IN_NAME = re.compile(r"\([vV](\d+)\)")
 
@@ -52,14 +51,15 @@ def split_subject(subject: str, drop: Iterable[str] = ()) -> tuple[str, list[str
     dropped = {token.lower() for token in drop} | {"patch"}
     text = normalise_space(_RE_FWD.sub(" ", subject, count=1))
     prefixes: list[str] = []
-    match = _BRACKET.match(text)
-    while match:
+    # Matched in place: slicing the rest off after each group would copy
+    # the subject once per group.
+    rest = 0
+    while match := _BRACKET.match(text, rest):
         prefixes.extend(
             t for t in split_prefix(match.group(1)) if t.lower() not in dropped
         )
-        text = match.group(2)
-        match = _BRACKET.match(text)
-    text = normalise_space(text)
+        rest = match.end()
+    text = normalise_space(text[rest:])
     if prefixes:
         text = "[{}] {}".format(",".join(prefixes), text)
     return text, prefixes
@@ -68,13 +68,39 @@ def split_subject(subject: str, drop: Iterable[str] = ()) -> tuple[str, list[str
 def series_marker(prefixes: Iterable[str]) -> tuple[int | None, int | None]:
     """Return (x, n) from the first prefix ending in ``x/n`` or ``x of n``."""
     for prefix in prefixes:
-        match = _MARKER.match(prefix)
-        if match:
-            number, total = _number(match.group(1)), _number(match.group(2))
+        marker = _marker(prefix)
+        if marker is not None:
+            number, total = _number(marker[0]), _number(marker[1])
             if number is None or total is None:
                 return None, None
             return number, total
     return None, None
+
+
+def _marker(prefix: str) -> tuple[str, str] | None:
+    """Return the digits of an ``x/n`` or ``x of n`` ending of ``prefix``.
+
+    Anything may come before (``PATCH1/8``, ``v2PATCH1/4``). Upstream's
+    pattern for this (``.*?([0-9]+)(?:/| of )([0-9]+)$``) takes quadratic
+    time on long runs of digits; this reads the end of the token once.
+    """
+    total_start = len(prefix)
+    while total_start > 0 and prefix[total_start - 1] in _DIGITS:
+        total_start -= 1
+    if total_start == len(prefix):
+        return None
+    if prefix.endswith("/", 0, total_start):
+        number_end = total_start - 1
+    elif prefix.endswith(" of ", 0, total_start):
+        number_end = total_start - 4
+    else:
+        return None
+    number_start = number_end
+    while number_start > 0 and prefix[number_start - 1] in _DIGITS:
+        number_start -= 1
+    if number_start == number_end:
+        return None
+    return prefix[number_start:number_end], prefix[total_start:]
 
 
 def version(name: str, prefixes: Iterable[str]) -> int:
