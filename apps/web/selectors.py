@@ -454,17 +454,22 @@ def contributed_projects(user: User) -> list[Project]:
     return list(Project.objects.filter(Exists(submitted)).order_by("linkname"))
 
 
-def submitter_search(query: str, limit: int | None) -> list[Person]:
+def submitter_search(query: str, limit: int) -> list[Person]:
     people = Person.objects.filter(
         Q(name__icontains=query) | Q(email__icontains=query)
     ).order_by("name", "email")
-    return list(people[:limit] if limit else people)
+    return list(people[:limit])
 
 
-def user_search(query: str, limit: int | None) -> list[User]:
+def submitter_search_by_name(query: str, limit: int) -> list[Person]:
+    people = Person.objects.filter(name__icontains=query).order_by("name", "email")
+    return list(people[:limit])
+
+
+def user_search(query: str, limit: int) -> list[User]:
     users = User.objects.filter(
         Q(username__icontains=query)
         | Q(first_name__icontains=query)
         | Q(last_name__icontains=query)
     ).order_by("username")
-    return list(users[:limit] if limit else users)
+    return list(users[:limit])

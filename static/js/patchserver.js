@@ -299,7 +299,12 @@
               people.forEach(function (person) {
                 var option = document.createElement("option");
                 option.value = String(person.pk);
-                option.label = person.name ? person.name + " <" + person.email + ">" : person.email;
+                // Anonymous visitors get names only (no addresses).
+                if (person.name && person.email) {
+                  option.label = person.name + " <" + person.email + ">";
+                } else {
+                  option.label = person.name || person.email;
+                }
                 option.textContent = option.label;
                 list.appendChild(option);
               });

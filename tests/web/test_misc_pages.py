@@ -94,14 +94,27 @@ def test_configured_site_url_is_used_for_links_leaving_the_browser(
 def test_submitter_autocomplete(client, db):
     match = PersonFactory(name="Grace Hopper", email="grace@example.org")
     PersonFactory(name="Someone Else", email="else@example.org")
+    client.force_login(UserFactory())
     response = client.get("/submitter/?q=grac")
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content) == [
         {"pk": match.pk, "name": "Grace Hopper", "email": "grace@example.org"}
     ]
+    by_address = client.get("/submitter/?q=grace@")
+    assert [p["pk"] for p in json.loads(by_address.content)] == [match.pk]
     short = client.get("/submitter/?q=gr")
     assert short["Content-Type"] == "application/json"
     assert short.content == b""
+
+
+def test_anonymous_submitter_suggestions_show_no_addresses(client, db):
+    # The REST API lists people and their addresses to signed-in users only.
+    match = PersonFactory(name="Grace Hopper", email="grace@example.org")
+    PersonFactory(name=None, email="grace.nameless@example.org")
+    response = client.get("/submitter/?q=grac")
+    assert json.loads(response.content) == [{"pk": match.pk, "name": "Grace Hopper"}]
+    # Nor can an address be probed: it is not searched.
+    assert json.loads(client.get("/submitter/?q=example.org").content) == []
 
 
 def test_autocomplete_limit(client, db):
@@ -109,6 +122,24 @@ def test_autocomplete_limit(client, db):
         PersonFactory(name=f"Match {n}")
     assert len(json.loads(client.get("/submitter/?q=match&l=2").content)) == 2
     assert len(json.loads(client.get("/submitter/?q=match&l=x").content)) == 3
+
+
+@pytest.mark.parametrize("limit", ["", "0", "1000000", "9" * 5000, "²", "١٢"])
+def test_suggestions_are_bounded_whatever_l_asks(client, db, limit):
+    for n in range(25):
+        PersonFactory(name=f"Match {n}")
+        UserFactory(username=f"match{n}")
+    for path in ("/submitter/", "/delegate/"):
+        response = client.get(path, {"q": "match", "l": limit})
+        assert response.status_code == 200
+        assert len(json.loads(response.content)) == 20
+
+
+def test_an_overlong_query_suggests_nothing(client, db):
+    PersonFactory(name="x" * 255)
+    assert len(json.loads(client.get("/submitter/", {"q": "x" * 255}).content)) == 1
+    response = client.get("/submitter/", {"q": "x" * 256})
+    assert json.loads(response.content) == []
 
 
 def test_delegate_autocomplete(client, db):

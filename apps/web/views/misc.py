@@ -13,6 +13,10 @@ from apps.web import selectors
 
 # Autocomplete needs at least this many characters (upstream).
 MIN_QUERY = 3
+# Longer queries match no name or address (columns hold 255 characters).
+MAX_QUERY = 255
+# Most suggestions answered, whatever ``l`` asks (upstream: no bound).
+MAX_SUGGESTIONS = 20
 
 
 def about(request):
@@ -23,18 +27,37 @@ def about(request):
     return render(request, "about.html", {"admins": admins})
 
 
+def _suggestion_limit(raw: str) -> int:
+    # isascii: str.isdigit() also accepts digits int() refuses ("²").
+    if raw.isascii() and raw.isdigit() and len(raw) <= 4 and int(raw) > 0:
+        return min(int(raw), MAX_SUGGESTIONS)
+    return MAX_SUGGESTIONS
+
+
 def _autocomplete(request, search, shape):
     query = request.GET.get("q", "")
     if len(query) < MIN_QUERY:
         # Upstream answers an empty body (not "[]") with the JSON type.
         return HttpResponse("", content_type="application/json")
-    raw_limit = request.GET.get("l", "")
-    limit = int(raw_limit) if raw_limit.isdigit() and int(raw_limit) > 0 else None
-    data = [shape(item) for item in search(query, limit)]
+    limit = _suggestion_limit(request.GET.get("l", ""))
+    found = search(query, limit) if len(query) <= MAX_QUERY else []
+    data = [shape(item) for item in found]
     return HttpResponse(json.dumps(data), content_type="application/json")
 
 
 def submitters(request):
+    """Suggest people; addresses only to signed-in users, as the REST API.
+
+    The REST API lists people (with their addresses) only to signed-in
+    callers, so anonymous visitors get names, found by name alone: an
+    address can neither be read nor probed for here.
+    """
+    if not request.user.is_authenticated:
+        return _autocomplete(
+            request,
+            selectors.submitter_search_by_name,
+            lambda p: {"pk": p.pk, "name": p.name},
+        )
     return _autocomplete(
         request,
         selectors.submitter_search,
