@@ -1,6 +1,7 @@
-"""Helpers for ingest tests: corpus files, delivery, and what the database holds."""
+"""Helpers for ingest tests: fixture mails, delivery, and what the database holds."""
 
 import datetime as dt
+import hashlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -10,12 +11,16 @@ from apps.ingest.archive import open_archive
 from apps.ingest.services import IngestResult, ingest_message
 from apps.patches.models import Series
 from apps.projects.models import Project
-from tests.paths import CORPUS, require_shared
+
+# The mail fixtures: one mail per file (single/), archives (series/), mutated
+# mails (fuzz/) and bare diffs (diffs/); tests/fixtures/mail/README.md says
+# what each one exercises.
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mail"
 
 LIST_ID = "test.example.com"
 LIST_EMAIL = "test@example.com"
 
-# Event codes used by the corpus README.
+# Short event codes, as the fixture tables write them.
 EVENT_CODES = {
     "series-created": "SC",
     "patch-created": "PC",
@@ -28,14 +33,13 @@ EVENT_CODES = {
 
 
 def corpus_file(*parts: str) -> Path:
-    require_shared()
-    return CORPUS.joinpath(*parts)
+    return FIXTURES.joinpath(*parts)
 
 
 def with_message_id(raw: bytes, msgid: str = "<injected-1@example.com>") -> bytes:
     """Add a Message-Id at the end of the header block if the mail has none.
 
-    Upstream's tests do the same for corpus files without one.
+    Upstream's tests do the same for mails without one.
     """
     head, sep, body = raw.partition(b"\n\n")
     if re.search(rb"(?im)^message-id:", head):
@@ -44,7 +48,7 @@ def with_message_id(raw: bytes, msgid: str = "<injected-1@example.com>") -> byte
 
 
 def mail_bytes(name: str) -> bytes:
-    return with_message_id(corpus_file("mail", name).read_bytes())
+    return with_message_id(corpus_file("single", name).read_bytes())
 
 
 def mbox_mails(path: Path) -> list[bytes]:
@@ -80,7 +84,7 @@ def event_sequence(project: Project) -> list[str]:
 
 
 def series_rows(project: Project) -> list[dict]:
-    """Describe the project's series in date order, as the corpus README does."""
+    """Describe the project's series in date order, one dict each."""
     rows = []
     for series in Series.objects.filter(project=project).order_by("date", "id"):
         numbers = list(
@@ -98,6 +102,11 @@ def series_rows(project: Project) -> list[dict]:
             }
         )
     return rows
+
+
+def sha1_of_lines(*lines: str) -> str:
+    """Return the SHA-1 of ``lines`` as the diff hasher feeds them to it."""
+    return hashlib.sha1("".join(line + "\n" for line in lines).encode()).hexdigest()  # noqa: S324
 
 
 def utc(*args: int) -> dt.datetime:

@@ -1,4 +1,4 @@
-"""The mutated mails of corpus/fuzz/ end as corpus/README.md says, never in a crash.
+"""The mutated mails of tests/fixtures/mail/fuzz/ end as stated, never in a crash.
 
 Each file is read twice: as one mail (what ``parsemail`` does) and as an
 mbox (what ``parsearchive`` does). Outcomes: ``patch``, ``dropped``, or the
@@ -12,33 +12,53 @@ from apps.ingest.exceptions import Unparseable
 from apps.ingest.services import Outcome
 from apps.patches.models import Patch
 from tests.factories import ProjectFactory
-from tests.ingest.helpers import corpus_file, deliver, make_mail, mbox_mails
+from tests.ingest.helpers import (
+    corpus_file,
+    deliver,
+    make_mail,
+    mbox_mails,
+    sha1_of_lines,
+)
 
 pytestmark = pytest.mark.django_db
 
-FUZZ_LIST = "patchwork.ozlabs.org"
+FUZZ_LIST = "fuzz.lists.example.org"
 INVALID_FROM = "Invalid 'From' header"
+
+MISSING_SUBJECT = "Missing 'Subject' header"
 
 # file: (single-mail outcome, [outcomes when read as an mbox])
 CASES = {
-    "base64err.mbox": (INVALID_FROM, [INVALID_FROM]),
-    "charset.mbox": (INVALID_FROM, []),
-    "codec-null.mbox": ("patch", ["patch", "Missing 'Subject' header"]),
-    "date-oserror.mbox": (INVALID_FROM, [INVALID_FROM]),
-    "date-too-long.mbox": ("dropped", ["dropped"]),
-    "date.mbox": ("dropped", ["dropped"]),
-    "dateheader.mbox": ("dropped", ["dropped"]),
-    "email-len.mbox": (INVALID_FROM, [INVALID_FROM]),
-    "msgid-len.mbox": (INVALID_FROM, [INVALID_FROM]),
-    "msgid-len2.mbox": (INVALID_FROM, [INVALID_FROM]),
-    "msgidheader.mbox": (INVALID_FROM, []),
-    "name-len.mbox": ("dropped", ["dropped", "Missing 'From' header"]),
-    "refshdr.mbox": ("dropped", ["dropped"]),
-    "unknown-encoding.mbox": ("dropped", ["dropped"]),
-    "value2.mbox": ("dropped", ["dropped"]),
-    "x-face.mbox": ("dropped", ["dropped"]),
-    "year-out-of-range.mbox": (INVALID_FROM, [INVALID_FROM]),
+    "broken-base64-words.mbox": (INVALID_FROM, [INVALID_FROM]),
+    # No envelope line: as an mbox the file holds no mail at all.
+    "mangled-headers.mbox": (INVALID_FROM, []),
+    # Read as one mail, the second mail joins the first one's body.
+    "nul-bytes-two-mails.mbox": ("patch", ["patch", MISSING_SUBJECT]),
+    "date-overflow.mbox": (INVALID_FROM, [INVALID_FROM]),
+    "date-year-24-digits.mbox": ("dropped", ["dropped"]),
+    "date-garbage.mbox": ("dropped", ["dropped"]),
+    "date-8bit.mbox": ("dropped", ["dropped"]),
+    "address-too-long.mbox": (INVALID_FROM, [INVALID_FROM]),
+    "msgid-control-chars.mbox": (INVALID_FROM, [INVALID_FROM]),
+    # A vertical tab joins Subject to the From line.
+    "msgid-bracket-only.mbox": (MISSING_SUBJECT, [MISSING_SUBJECT]),
+    "msgid-8bit.mbox": (INVALID_FROM, []),
+    "display-name-40k.mbox": ("dropped", ["dropped"]),
+    "references-8bit.mbox": ("dropped", ["dropped"]),
+    "unknown-encodings.mbox": ("dropped", ["dropped"]),
+    # "Sub\0ject" is no Subject header.
+    "nul-in-header-names.mbox": (MISSING_SUBJECT, [MISSING_SUBJECT]),
+    "x-face-encoded-word.mbox": ("dropped", ["dropped"]),
+    "date-seconds-out-of-range.mbox": (INVALID_FROM, [INVALID_FROM]),
 }
+FUZZ_HASH = sha1_of_lines(
+    "--- a/src/fuzz.c",
+    "+++ b/src/fuzz.c",
+    "@@ -2 +2 @@",
+    " {",
+    "-\tparse(buf);",
+    "+\tparse(buf, len);",
+)
 
 
 @pytest.fixture
@@ -82,16 +102,19 @@ def test_all_fuzz_files_are_covered():
     assert names == set(CASES)
 
 
-def test_codec_null_single_read_strips_nuls(fuzz_project):
-    patch = deliver(corpus_file("fuzz", "codec-null.mbox").read_bytes(), FUZZ_LIST).obj
-    assert patch.name == "[net,v2,1/2] net: ieee802154: remove explicit set skb->sk"
-    assert patch.msgid == "<l-xiaolou4617@gmail.com>"
-    assert patch.hash == "5925e117e8b145bd4bc72f7c0a9007b3658e32e6"
+def test_nul_bytes_are_stripped_from_a_single_read(fuzz_project):
+    raw = corpus_file("fuzz", "nul-bytes-two-mails.mbox").read_bytes()
+    patch = deliver(raw, FUZZ_LIST).obj
+    assert patch.name == "[v2,1/2] fuzz: bound the parser"
+    assert patch.msgid == "<fz-3@example.org>"
+    assert patch.hash == FUZZ_HASH
+    assert "Bound the parser." in patch.content
     for text in (patch.diff, patch.content, patch.headers, patch.name):
         assert "\x00" not in text
 
 
-def test_codec_null_as_mbox_gives_the_first_patch_alone(fuzz_project):
-    first = mbox_mails(corpus_file("fuzz", "codec-null.mbox"))[0]
+def test_nul_bytes_read_as_an_mbox_give_the_first_patch_alone(fuzz_project):
+    first = mbox_mails(corpus_file("fuzz", "nul-bytes-two-mails.mbox"))[0]
     patch = deliver(first, FUZZ_LIST).obj
-    assert patch.hash == "6c1abe3e356c93b79eaf35d46184db73948bd828"
+    assert patch.hash == FUZZ_HASH
+    assert "fz-3b" not in patch.content + patch.diff

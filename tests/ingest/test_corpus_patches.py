@@ -1,19 +1,29 @@
-"""The bare diffs of corpus/patches/ survive every way a mail can carry them."""
+"""The bare diffs of tests/fixtures/mail/diffs/ survive every way a mail has them."""
 
 import pytest
 
 from apps.ingest.parsing import parse_bytes
 from apps.ingest.parsing.hashing import hash_diff
-from tests.ingest.helpers import corpus_file, deliver, make_mail, utc
+from tests.ingest.helpers import corpus_file, deliver, make_mail, sha1_of_lines, utc
 
 pytestmark = pytest.mark.django_db
 
-TEXT = "Add another line to meep.\n\nSigned-off-by: Test Author <author@example.com>"
+TEXT = "Greet the world too.\n\nSigned-off-by: Test Author <author@example.com>"
 NOW = utc(2030, 1, 1)
+ADD_LINE_HASH = sha1_of_lines(
+    "--- a/greeting.txt", "+++ b/greeting.txt", "@@ -1 +2 @@", " hello", "+world"
+)
+UTF8_LINE_HASH = sha1_of_lines(
+    "--- a/greeting.txt",
+    "+++ b/greeting.txt",
+    "@@ -1 +2 @@",
+    " hello",
+    "+gr\u00fc\u00df dich, w\u00f6rld",
+)
 
 
 def add_line_diff() -> str:
-    return corpus_file("patches", "0001-add-line.patch").read_text()
+    return corpus_file("diffs", "add-line.diff").read_text()
 
 
 def parse(raw: bytes):
@@ -25,7 +35,7 @@ def test_inline_diff_comes_back_byte_identical(test_project):
     patch = deliver(make_mail(TEXT + "\n\n" + diff, charset="us-ascii")).obj
     assert patch.diff == diff
     assert patch.content == TEXT
-    assert patch.hash == "f59149b3310fb8f337b1cfc845c060ed6ef85df8"
+    assert patch.hash == ADD_LINE_HASH
 
 
 @pytest.mark.parametrize("subtype", ["x-patch", "x-diff"])
@@ -40,7 +50,7 @@ def test_mail_without_content_type_is_read_as_plain_text():
     diff = add_line_diff()
     raw = (
         "From: Test Author <author@example.com>\n"
-        "Subject: [PATCH] meep\n"
+        "Subject: [PATCH] greeting: greet the world\n"
         "Message-Id: <no-type@example.com>\n\n" + TEXT + "\n\n" + diff
     ).encode()
     parsed = parse(raw)
@@ -65,14 +75,14 @@ def test_update_notes_and_diff_like_words_stay_in_the_content():
 
 
 def test_utf8_diff_inline_comes_back_unchanged(test_project):
-    diff = corpus_file("patches", "0002-utf-8.patch").read_text(encoding="utf-8")
+    diff = corpus_file("diffs", "add-utf8-line.diff").read_text(encoding="utf-8")
     patch = deliver(make_mail(TEXT + "\n\n" + diff, charset="utf-8")).obj
     assert patch.diff == diff
-    assert "meëp" in patch.diff
-    assert patch.hash == "10b45755273a7d1cf3f245d7d4013a820bbaa1bc"
+    assert "grüß dich, wörld" in patch.diff
+    assert patch.hash == UTF8_LINE_HASH
 
 
-def test_corpus_patch_files_hash_as_upstream():
-    assert hash_diff(add_line_diff()) == "f59149b3310fb8f337b1cfc845c060ed6ef85df8"
-    utf8 = corpus_file("patches", "0002-utf-8.patch").read_text(encoding="utf-8")
-    assert hash_diff(utf8) == "10b45755273a7d1cf3f245d7d4013a820bbaa1bc"
+def test_diff_files_hash_the_lines_upstream_hashes():
+    assert hash_diff(add_line_diff()) == ADD_LINE_HASH
+    utf8 = corpus_file("diffs", "add-utf8-line.diff").read_text(encoding="utf-8")
+    assert hash_diff(utf8) == UTF8_LINE_HASH

@@ -1,8 +1,8 @@
-"""Every archive of corpus/series/ groups into the series corpus/README.md states.
+"""Every archive of tests/fixtures/mail/series/ groups into the series its rule states.
 
 Each archive is read in file order into project ``test``. Rows are the
 project's series in date order: (version, received/total, complete, cover,
-name); ``ANY`` skips the name where the README does not state it.
+name); ``ANY`` skips the name where the case is not about it.
 """
 
 from collections import Counter
@@ -24,7 +24,10 @@ from tests.ingest.helpers import (
 pytestmark = pytest.mark.django_db
 
 ANY = object()
-SAMPLE = "A sample series"
+SAMPLE = "Widget size checks"
+SIZE_1 = "[1/2] widget: check the size"
+ALONE = {"SC": 1, "PC": 1, "PCo": 1, "SCo": 1}
+COVERED = {"SC": 1, "PC": 2, "PCo": 2, "CC": 1, "SCo": 1}
 
 
 def row(version, received, total, complete, cover, name=ANY, numbers=None):
@@ -39,137 +42,129 @@ def row(version, received, total, complete, cover, name=ANY, numbers=None):
     }
 
 
+TWO_REVISIONS = [row(1, 2, 2, True, True, SAMPLE), row(2, 2, 2, True, True, SAMPLE)]
+
 # file: ((covers, patches, comments), [series rows], events or None)
 CASES = {
-    "base-single-patch.mbox": (
+    "single-patch.mbox": (
         (0, 1, 0),
-        [row(1, 1, 1, True, False, "test: Add some lorem ipsum")],
-        {"SC": 1, "PC": 1, "PCo": 1, "SCo": 1},
+        [row(1, 1, 1, True, False, "widget: reject negative sizes")],
+        ALONE,
     ),
-    "base-cover-letter.mbox": (
-        (1, 2, 0),
-        [row(1, 2, 2, True, True, SAMPLE)],
-        {"SC": 1, "PC": 2, "PCo": 2, "CC": 1, "SCo": 1},
-    ),
-    "base-no-cover-letter.mbox": (
-        (0, 2, 0),
-        [row(1, 2, 2, True, False, "[1/2] test: Add some lorem ipsum")],
-        None,
-    ),
-    "base-deep-threaded.mbox": ((1, 2, 0), [row(1, 2, 2, True, True)], None),
-    "base-out-of-order.mbox": (
-        (1, 2, 0),
-        [row(1, 2, 2, True, True, SAMPLE)],
-        {"SC": 1, "PC": 2, "PCo": 2, "CC": 1, "SCo": 1},
-    ),
-    "base-different-versions.mbox": (
+    # 0/2 + 1/2 + 2/2, both patches replying to the cover.
+    "cover-letter.mbox": ((1, 2, 0), [row(1, 2, 2, True, True, SAMPLE)], COVERED),
+    # 2/2 replies to 1/2: the series is named after patch 1.
+    "no-cover-letter.mbox": ((0, 2, 0), [row(1, 2, 2, True, False, SIZE_1)], None),
+    # 2/2 replies to 1/2, which replies to the cover.
+    "deep-threaded.mbox": ((1, 2, 0), [row(1, 2, 2, True, True, SAMPLE)], COVERED),
+    # 2/2, 1/2, then the cover they both reply to.
+    "out-of-order.mbox": ((1, 2, 0), [row(1, 2, 2, True, True, SAMPLE)], COVERED),
+    # Only the cover carries "v3"; its version is the series'.
+    "version-on-cover-only.mbox": (
         (1, 4, 0),
-        [row(3, 4, 4, True, True, "net: dsa: Multi-CPU ground work (v3)")],
+        [row(3, 4, 4, True, True, "widget: frame rework (v3)")],
         None,
     ),
-    "base-incomplete.mbox": (
+    "incomplete.mbox": (
         (1, 1, 0),
-        [row(1, 1, 2, False, True)],
+        [row(1, 1, 2, False, True, SAMPLE)],
         {"SC": 1, "PC": 1, "PCo": 1, "CC": 1},
     ),
-    "base-extra-patches.mbox": (
+    # A 3/2 after 2/2: the series completes a second time.
+    "extra-patches.mbox": (
         (1, 3, 0),
-        [row(1, 3, 2, True, True)],
+        [row(1, 3, 2, True, True, SAMPLE)],
         {"SC": 1, "PC": 3, "PCo": 3, "CC": 1, "SCo": 2},
     ),
-    "base-no-references.mbox": ((0, 2, 0), [row(2, 2, 2, True, False)], None),
-    "base-no-references-no-cover.mbox": (
+    # No threading: grouped by sender, version, total and date.
+    "no-references.mbox": (
+        (0, 2, 0),
+        [row(2, 2, 2, True, False, "[widgets,v2,1/2] widget: check the size")],
+        None,
+    ),
+    "no-references-with-cover.mbox": (
         (1, 2, 0),
-        [row(1, 2, 2, True, True)],
+        [row(1, 2, 2, True, True, "Frame checks")],
         None,
     ),
-    "bugs-multiple-references.mbox": (
+    # Each patch carries an empty In-Reply-To/References pair, then real ones.
+    "empty-and-real-references.mbox": (
         (1, 4, 0),
-        [row(2, 4, 4, True, True, "PM / OPP: Minor cleanups")],
+        [row(2, 4, 4, True, True, "widget: minor clean-ups")],
         None,
     ),
-    "bugs-multiple-content-types.mbox": (
+    "reply-other-content-type.mbox": (
         (0, 1, 1),
         [row(1, 1, 1, True, False)],
-        {"SC": 1, "PC": 1, "PCo": 1, "SCo": 1, "PCC": 1},
+        {**ALONE, "PCC": 1},
     ),
-    "bugs-nocover.mbox": (
+    # v2 1/2 replies to v1 1/2, whose series already holds a number 1.
+    "resend-without-cover.mbox": (
         (0, 4, 0),
-        [row(1, 2, 2, True, False), row(2, 2, 2, True, False)],
+        [row(1, 2, 2, True, False, SIZE_1), row(2, 2, 2, True, False)],
         None,
     ),
-    "bugs-nocover-noversion.mbox": (
+    "resend-without-cover-or-version.mbox": (
         (0, 4, 0),
-        [row(1, 2, 2, True, False), row(1, 2, 2, True, False)],
+        [row(1, 2, 2, True, False, SIZE_1), row(1, 2, 2, True, False, SIZE_1)],
         None,
     ),
-    "bugs-mixed-versions.mbox": (
+    # v2 2/2 a week later, replying to a v2 1/2 never received.
+    "mixed-versions.mbox": (
         (0, 2, 0),
         [row(1, 1, 2, False, False), row(2, 1, 2, False, False, None, numbers=[2])],
         {"SC": 2, "PC": 2, "PCo": 1},
     ),
-    "bugs-spamming.mbox": (
-        (0, 3, 0),
-        [row(2, 1, 4, False, False)] * 3,
-        None,
-    ),
-    "bugs-unnumbered.mbox": (
+    # Unthreaded and within minutes: each finds a series holding number 1.
+    "same-patch-three-times.mbox": ((0, 3, 0), [row(2, 1, 4, False, False)] * 3, None),
+    # An unnumbered patch always starts a series, even replying to a cover.
+    "unnumbered-reply-to-cover.mbox": (
         (1, 2, 0),
         [
-            row(1, 1, 2, False, True),
-            row(1, 1, 1, True, False, "This is an orphaned patch!"),
+            row(1, 1, 2, False, True, SAMPLE),
+            row(1, 1, 1, True, False, "widget: a fix nobody asked for"),
         ],
         None,
     ),
     "mercurial-cover-letter.mbox": (
         (1, 2, 0),
-        [row(1, 2, 2, True, True, "Sample Mercurial patches")],
+        [row(1, 2, 2, True, True, "Widget checks, the hg way")],
         None,
     ),
-    "mercurial-no-cover-letter.mbox": ((0, 2, 0), [row(1, 2, 2, True, False)], None),
-    "revision-basic.mbox": (
-        (2, 4, 0),
-        [row(1, 2, 2, True, True, SAMPLE), row(2, 2, 2, True, True, SAMPLE)],
+    "mercurial-no-cover-letter.mbox": (
+        (0, 2, 0),
+        [row(1, 2, 2, True, False, "[1 of 2] widget: check the size")],
         None,
     ),
-    "revision-threaded-to-cover.mbox": (
-        (2, 4, 0),
-        [row(1, 2, 2, True, True, SAMPLE), row(2, 2, 2, True, True, SAMPLE)],
-        None,
-    ),
-    "revision-threaded-to-patch.mbox": (
-        (2, 4, 0),
-        [row(1, 2, 2, True, True, SAMPLE), row(2, 2, 2, True, True, SAMPLE)],
-        None,
-    ),
+    "revision-unthreaded.mbox": ((2, 4, 0), TWO_REVISIONS, None),
+    "revision-threaded-to-cover.mbox": ((2, 4, 0), TWO_REVISIONS, None),
+    "revision-threaded-to-patch.mbox": ((2, 4, 0), TWO_REVISIONS, None),
+    "revision-out-of-order.mbox": ((2, 4, 0), TWO_REVISIONS, None),
     "revision-threaded-to-single-patch.mbox": (
         (0, 2, 0),
         [row(1, 1, 1, True, False), row(2, 1, 1, True, False)],
         None,
     ),
-    "revision-out-of-order.mbox": (
-        (2, 4, 0),
-        [row(1, 2, 2, True, True, SAMPLE), row(2, 2, 2, True, True, SAMPLE)],
-        None,
-    ),
     "revision-no-cover-letter.mbox": (
         (1, 4, 0),
-        [row(1, 2, 2, True, True), row(2, 2, 2, True, False)],
+        [row(1, 2, 2, True, True, SAMPLE), row(2, 2, 2, True, False)],
         None,
     ),
+    # The resend carries no version: both series are v1.
     "revision-unlabeled.mbox": (
         (2, 4, 0),
         [row(1, 2, 2, True, True, SAMPLE), row(1, 2, 2, True, True, SAMPLE)],
         None,
     ),
-    "revision-unlabeled-noreferences.mbox": (
+    # The same unthreaded series an hour later: outside the 20-minute window.
+    "resend-an-hour-later.mbox": (
         (0, 4, 0),
         [row(2, 2, 2, True, False), row(2, 2, 2, True, False)],
-        None,
+        {"SC": 2, "PC": 4, "PCo": 4, "SCo": 2},
     ),
-    "dependency-base-patch.mbox": (
+    "dependency-base.mbox": (
         (1, 2, 0),
-        [row(1, 2, 2, True, True, "Add test files for testing")],
+        [row(1, 2, 2, True, True, "Add the widget test suite")],
         None,
     ),
 }
@@ -209,7 +204,7 @@ def test_all_series_archives_are_covered():
 
 
 def test_out_of_order_series_name_follows_each_mail(test_project):
-    mails = mbox_mails(corpus_file("series", "base-out-of-order.mbox"))
+    mails = mbox_mails(corpus_file("series", "out-of-order.mbox"))
     names = []
     for raw in mails:
         deliver(raw)
@@ -219,7 +214,7 @@ def test_out_of_order_series_name_follows_each_mail(test_project):
 
 
 def test_a_series_name_set_by_hand_survives_later_mail(test_project):
-    mails = mbox_mails(corpus_file("series", "base-out-of-order.mbox"))
+    mails = mbox_mails(corpus_file("series", "out-of-order.mbox"))
     deliver(mails[0])
     Series.objects.update(name="Chosen by a maintainer")
     for raw in mails[1:]:
@@ -228,15 +223,15 @@ def test_a_series_name_set_by_hand_survives_later_mail(test_project):
 
 
 def test_series_name_after_each_mail_of_a_covered_series(test_project):
-    for raw in mbox_mails(corpus_file("series", "base-cover-letter.mbox")):
+    for raw in mbox_mails(corpus_file("series", "cover-letter.mbox")):
         deliver(raw)
         assert Series.objects.get().name == SAMPLE
 
 
 def test_series_name_after_each_mail_without_cover(test_project):
-    for raw in mbox_mails(corpus_file("series", "base-no-cover-letter.mbox")):
+    for raw in mbox_mails(corpus_file("series", "no-cover-letter.mbox")):
         deliver(raw)
-        assert Series.objects.get().name == "[1/2] test: Add some lorem ipsum"
+        assert Series.objects.get().name == SIZE_1
 
 
 def test_patch_names_keep_mercurial_markers(test_project):
@@ -248,10 +243,8 @@ def test_patch_names_keep_mercurial_markers(test_project):
 
 
 def test_lowercase_patch_prefix_keeps_the_colon(test_project):
-    deliver_mbox(corpus_file("series", "base-no-references-no-cover.mbox"))
-    assert Patch.objects.get(number=2).name == (
-        "[2/2] : powerpc/hotplug/mm: Fix hot-add memory node assoc"
-    )
+    deliver_mbox(corpus_file("series", "no-references-with-cover.mbox"))
+    assert Patch.objects.get(number=2).name == "[2/2] : widget: check the frame"
 
 
 def test_revision_without_cover_is_named_after_its_first_patch(test_project):
@@ -267,7 +260,7 @@ def test_v2_single_patch_series_names(test_project):
 
 
 def test_reply_in_mixed_content_type_archive_is_a_patch_comment(test_project):
-    deliver_mbox(corpus_file("series", "bugs-multiple-content-types.mbox"))
+    deliver_mbox(corpus_file("series", "reply-other-content-type.mbox"))
     comment = PatchComment.objects.get()
     assert comment.patch == Patch.objects.get()
 
@@ -286,7 +279,7 @@ def test_reading_an_archive_twice_stores_nothing_new(test_project):
 
 def test_same_archive_on_two_lists_is_stored_twice(test_project):
     other = ProjectFactory(linkname="other", listid="other.example.com")
-    path = corpus_file("series", "base-cover-letter.mbox")
+    path = corpus_file("series", "cover-letter.mbox")
     deliver_mbox(path)
     deliver_mbox(path, list_id="other.example.com")
     assert Patch.objects.filter(project=other).count() == 2

@@ -1,4 +1,4 @@
-"""``Depends-on:`` lines link series (corpus/series/dependency-* templates)."""
+"""``Depends-on:`` lines link series (fixtures/mail/series/dependency-* templates)."""
 
 import tempfile
 from pathlib import Path
@@ -11,9 +11,9 @@ from tests.ingest.helpers import LIST_ID, corpus_file, deliver, deliver_mbox, mb
 
 pytestmark = pytest.mark.django_db
 
-BASE_COVER = "<20240610210912.161735-1-ahassick@iol.unh.edu>"
-BASE_PATCH = "<20240610210912.161735-3-ahassick@iol.unh.edu>"
-OWN_COVER = "<20240611160854.192806-1-ahassick@iol.unh.edu>"
+BASE_COVER = "<dep-base-0@example.org>"
+BASE_PATCH = "<dep-base-2@example.org>"
+OWN_COVER = "<dep-first-0@example.org>"
 
 
 def fill(template: str, **tokens: str) -> list[bytes]:
@@ -29,7 +29,7 @@ def fill(template: str, **tokens: str) -> list[bytes]:
 
 def base_series(project=None) -> Series:
     deliver_mbox(
-        corpus_file("series", "dependency-base-patch.mbox"),
+        corpus_file("series", "dependency-base.mbox"),
         list_id=project.listid if project else LIST_ID,
     )
     return Series.objects.get(cover_letter__msgid=BASE_COVER)
@@ -67,7 +67,7 @@ def test_cover_depends_on_base_series(test_project, token):
         + "/",
         "patch-msgid": BASE_PATCH,
     }[token]
-    new = deliver_all(fill("dependency-one-cover.mbox.template", depends_token=value))
+    new = deliver_all(fill("dependency-in-cover.mbox.template", depends_token=value))
     assert new != base
     assert dependency_ids(new) == [base.pk]
     assert list(base.dependents.all()) == [new]
@@ -76,7 +76,7 @@ def test_cover_depends_on_base_series(test_project, token):
 def test_cover_message_id_names_its_series(test_project):
     base = base_series()
     new = deliver_all(
-        fill("dependency-one-first-patch.mbox.template", depends_token=BASE_COVER)
+        fill("dependency-in-first-patch.mbox.template", depends_token=BASE_COVER)
     )
     assert dependency_ids(new) == [base.pk]
 
@@ -84,7 +84,7 @@ def test_cover_message_id_names_its_series(test_project):
 def test_a_series_never_depends_on_itself(test_project):
     base_series()
     new = deliver_all(
-        fill("dependency-one-first-patch.mbox.template", depends_token=OWN_COVER)
+        fill("dependency-in-first-patch.mbox.template", depends_token=OWN_COVER)
     )
     assert dependency_ids(new) == []
 
@@ -93,7 +93,7 @@ def test_no_dependency_on_another_projects_series(test_project):
     other = ProjectFactory(linkname="other", listid="other.example.com")
     base = base_series(other)
     new = deliver_all(
-        fill("dependency-one-cover.mbox.template", depends_token=BASE_PATCH)
+        fill("dependency-in-cover.mbox.template", depends_token=BASE_PATCH)
     )
     assert new.project == test_project
     assert base.project == other
@@ -104,7 +104,7 @@ def test_unknown_dependency_is_ignored(test_project):
     base_series()
     new = deliver_all(
         fill(
-            "dependency-one-cover.mbox.template",
+            "dependency-in-cover.mbox.template",
             depends_token="https://patches.example.org/about/",
         )
     )
@@ -113,12 +113,13 @@ def test_unknown_dependency_is_ignored(test_project):
 
 
 @pytest.mark.parametrize(
-    "template", ["dependency-multi.mbox.template", "dependency-multi-2.mbox.template"]
+    "template",
+    ["dependency-two-in-cover.mbox.template", "dependency-one-per-patch.mbox.template"],
 )
 def test_several_dependencies_keep_their_order(test_project, template):
     first = base_series()
     second = deliver_all(
-        fill("dependency-one-cover.mbox.template", depends_token=BASE_PATCH)
+        fill("dependency-in-cover.mbox.template", depends_token=BASE_PATCH)
     )
     second_patch = second.patches.get(number=1).msgid
     third = deliver_all(

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def diff_text() -> str:
-    return corpus_file("patches", "0001-add-line.patch").read_text()
+    return corpus_file("diffs", "add-line.diff").read_text()
 
 
 def patch_mail(msgid="<p1@example.com>", subject="[PATCH] meep", text="Change.", **kw):
@@ -176,7 +176,7 @@ def test_unknown_or_ambiguous_delegate_header_falls_back_to_rules(test_project):
     UserFactory(email="twice@example.com")
     UserFactory(email="Twice@example.com")
     ruled = UserFactory()
-    DelegationRule.objects.create(project=test_project, user=ruled, path="meep.*")
+    DelegationRule.objects.create(project=test_project, user=ruled, path="greeting.*")
     patch = deliver(
         patch_mail(headers={"X-Patchwork-Delegate": "twice@example.com"})
     ).obj
@@ -187,14 +187,14 @@ def test_delegation_rules_by_path_and_priority(test_project):
     low, high = UserFactory(), UserFactory()
     DelegationRule.objects.create(project=test_project, user=low, path="*")
     DelegationRule.objects.create(
-        project=test_project, user=high, path="meep.text", priority=5
+        project=test_project, user=high, path="greeting.txt", priority=5
     )
     assert deliver(patch_mail()).obj.delegate == high
 
 
 def test_files_of_different_delegates_give_no_delegate(test_project):
     one, two = UserFactory(), UserFactory()
-    DelegationRule.objects.create(project=test_project, user=one, path="meep.*")
+    DelegationRule.objects.create(project=test_project, user=one, path="greeting.*")
     DelegationRule.objects.create(project=test_project, user=two, path="other/*")
     extra = "--- a/other/x\n+++ b/other/x\n@@ -1 +1 @@\n-a\n+b\n"
     raw = make_mail("Change.\n\n" + diff_text() + extra, subject="[PATCH] two files")
@@ -275,7 +275,7 @@ def test_non_reply_with_diff_threaded_under_a_patch_is_a_new_patch(test_project)
 
 
 def test_reply_to_a_cover_is_a_cover_comment(test_project):
-    deliver_mbox(corpus_file("series", "base-cover-letter.mbox"))
+    deliver_mbox(corpus_file("series", "cover-letter.mbox"))
     cover = Cover.objects.get()
     result = deliver(reply_mail(cover.msgid))
     assert result.outcome is Outcome.COVER_COMMENT
@@ -320,7 +320,7 @@ def test_threaded_cover_whose_name_exists_elsewhere_is_handled_as_a_reply(test_p
 
 def test_action_required_header_on_comments(test_project):
     deliver(patch_mail())
-    deliver_mbox(corpus_file("series", "base-cover-letter.mbox"))
+    deliver_mbox(corpus_file("series", "cover-letter.mbox"))
     cover = Cover.objects.get()
     header = {"X-Patchwork-Action-Required": ""}
     deliver(reply_mail("<p1@example.com>", msgid="<a1@x>", headers=header))
@@ -376,7 +376,7 @@ def test_projects_without_tags_get_no_counts(test_project):
 
 
 def test_cover_letters_and_their_comments_never_count(test_project):
-    deliver_mbox(corpus_file("series", "base-cover-letter.mbox"))
+    deliver_mbox(corpus_file("series", "cover-letter.mbox"))
     cover = Cover.objects.get()
     deliver(reply_mail(cover.msgid, text="Acked-by: A <a@x>"))
     assert not any(tag_counts(p) for p in Patch.objects.all())
@@ -398,12 +398,12 @@ def test_events_of_a_single_patch_in_upstream_order(test_project):
 
 
 def test_events_of_a_covered_series_in_order(test_project):
-    deliver_mbox(corpus_file("series", "base-cover-letter.mbox"))
+    deliver_mbox(corpus_file("series", "cover-letter.mbox"))
     assert event_sequence(test_project) == ["SC", "CC", "PC", "PCo", "PC", "PCo", "SCo"]
 
 
 def test_out_of_order_patches_complete_in_number_order(test_project):
-    deliver_mbox(corpus_file("series", "base-out-of-order.mbox"))
+    deliver_mbox(corpus_file("series", "out-of-order.mbox"))
     completed = Event.objects.filter(category="patch-completed").order_by("id")
     assert [e.patch.number for e in completed] == [1, 2]
 

@@ -28,11 +28,11 @@ def request(raw: bytes, list_id: str | None = LIST_ID, version: int = 1) -> byte
 
 @pytest.mark.django_db
 def test_request_stores_the_mail_and_returns_status_and_log(test_project):
-    reply = handle_request(request(mail_bytes("0001-git-pull-request.mbox")))
+    reply = handle_request(request(mail_bytes("pull-request.mbox")))
     assert reply["status"] == 0
-    assert "stored patch <1287719462.2198.37.camel@pasglop>" in reply["log"]
+    assert "stored patch <pull-1@mail.example.org>" in reply["log"]
     assert Patch.objects.count() == 1
-    again = handle_request(request(mail_bytes("0001-git-pull-request.mbox")))
+    again = handle_request(request(mail_bytes("pull-request.mbox")))
     assert again["status"] == 0
     assert "Duplicate mail for message ID" in again["log"]
 
@@ -40,7 +40,7 @@ def test_request_stores_the_mail_and_returns_status_and_log(test_project):
 @pytest.mark.django_db
 def test_unstorable_mail_in_a_request_is_saved(test_project, settings, tmp_path):
     settings.FAILED_MAIL_DIR = tmp_path / "failed"
-    raw = corpus_file("fuzz", "base64err.mbox").read_bytes()
+    raw = corpus_file("fuzz", "broken-base64-words.mbox").read_bytes()
     reply = handle_request(request(raw))
     assert reply["status"] == 1
     assert "Invalid 'From' header" in reply["log"]
@@ -96,7 +96,7 @@ def test_wrapper_stores_directly_when_the_server_is_gone(tmp_path, vendor):
     env["PATCHSERVER_INGEST_SOCKET"] = str(tmp_path / "no-server.sock")
     run = subprocess.run(
         ["scripts/parsemail.sh", "--list-id", LIST_ID],
-        input=mail_bytes("0001-git-pull-request.mbox"),
+        input=mail_bytes("pull-request.mbox"),
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -159,7 +159,7 @@ def test_manage_py_parsemail_hands_the_mail_to_the_server(tmp_path):
     env = command_env(tmp_path, UNREACHABLE["sqlite"](tmp_path))
     env["PATCHSERVER_INGEST_SOCKET"] = str(tmp_path / "ingest.sock")
     server = FakeServer(env["PATCHSERVER_INGEST_SOCKET"], 0, "stored patch <x@y>\n")
-    raw = mail_bytes("0001-git-pull-request.mbox")
+    raw = mail_bytes("pull-request.mbox")
     try:
         run = manage_parsemail(env, raw, "--list-id", LIST_ID)
     finally:
@@ -185,7 +185,7 @@ def test_manage_py_parsemail_with_django_options_runs_the_command(
     server = FakeServer(env["PATCHSERVER_INGEST_SOCKET"], 0, "")
     try:
         run = manage_parsemail(
-            env, mail_bytes("0001-git-pull-request.mbox"), "--list-id", LIST_ID, *extra
+            env, mail_bytes("pull-request.mbox"), "--list-id", LIST_ID, *extra
         )
     finally:
         server.close()
@@ -240,18 +240,18 @@ def wrapper(env, raw: bytes, *args: str) -> subprocess.CompletedProcess:
 @pytest.mark.requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_ingest_server_delivers_like_parsemail(ingest_server, test_project, tmp_path):
-    raw = mail_bytes("0013-with-utf8-body.mbox")
+    raw = mail_bytes("utf8-body.mbox")
     first = wrapper(ingest_server, raw, "--list-id", LIST_ID)
     assert first.returncode == 0, first.stderr.decode()
     assert "stored patch" in first.stderr.decode()
-    assert Patch.objects.get().submitter.name == "Rafał Miłecki"
+    assert Patch.objects.get().submitter.name == "Zoë Łuczak"
 
     again = wrapper(ingest_server, raw, "--list-id", LIST_ID)
     assert again.returncode == 0
     assert "Duplicate mail for message ID" in again.stderr.decode()
     assert Patch.objects.count() == 1
 
-    broken = corpus_file("fuzz", "base64err.mbox").read_bytes()
+    broken = corpus_file("fuzz", "broken-base64-words.mbox").read_bytes()
     failed = wrapper(ingest_server, broken, "--list-id", LIST_ID)
     assert failed.returncode == 0  # the wrapper never bounces a mail
     assert "Invalid 'From' header" in failed.stderr.decode()

@@ -32,9 +32,7 @@ def summary(output: str) -> str:
 
 
 def test_summary_of_a_covered_series(test_project):
-    output = run(
-        str(corpus_file("series", "base-cover-letter.mbox")), "--list-id", LIST_ID
-    )
+    output = run(str(corpus_file("series", "cover-letter.mbox")), "--list-id", LIST_ID)
     assert summary(output) == (
         "Processed 3 messages -->\n"
         "     1 cover letters\n"
@@ -50,7 +48,7 @@ def test_summary_of_a_covered_series(test_project):
 
 
 def test_mail_of_no_project_is_dropped(test_project):
-    output = run(str(corpus_file("mail", "0001-git-pull-request.mbox")))
+    output = run(str(corpus_file("single", "pull-request.mbox")))
     assert "Processed 1 messages" in output
     assert "     1 dropped" in output
     assert not Patch.objects.exists()
@@ -61,8 +59,8 @@ def test_failed_mails_are_counted_saved_and_the_run_goes_on(
 ):
     settings.FAILED_MAIL_DIR = tmp_path / "failed"
     output = run(
-        str(corpus_file("fuzz", "codec-null.mbox")),
-        str(corpus_file("series", "base-single-patch.mbox")),
+        str(corpus_file("fuzz", "nul-bytes-two-mails.mbox")),
+        str(corpus_file("series", "single-patch.mbox")),
         "--list-id",
         LIST_ID,
     )
@@ -73,11 +71,11 @@ def test_failed_mails_are_counted_saved_and_the_run_goes_on(
     assert f"Mails that failed were saved to {tmp_path / 'failed'}" in output
     box = mailbox.Maildir(tmp_path / "failed", factory=None, create=False)
     [saved] = [box.get_bytes(key) for key in box.iterkeys()]
-    assert saved == mbox_mails(corpus_file("fuzz", "codec-null.mbox"))[1]
+    assert saved == mbox_mails(corpus_file("fuzz", "nul-bytes-two-mails.mbox"))[1]
 
 
 def test_reading_twice_counts_duplicates(test_project):
-    path = str(corpus_file("series", "base-cover-letter.mbox"))
+    path = str(corpus_file("series", "cover-letter.mbox"))
     run(path, "--list-id", LIST_ID)
     output = run(path, "--list-id", LIST_ID)
     assert "     3 duplicates" in output
@@ -85,13 +83,13 @@ def test_reading_twice_counts_duplicates(test_project):
 
 
 def test_verbosity_0_prints_nothing(test_project):
-    path = str(corpus_file("series", "base-cover-letter.mbox"))
+    path = str(corpus_file("series", "cover-letter.mbox"))
     assert run(path, "--list-id", LIST_ID, "-v", "0", stdout=Terminal()) == ""
     assert Patch.objects.count() == 2
 
 
 def test_progress_is_shown_on_a_terminal(test_project):
-    path = str(corpus_file("series", "base-cover-letter.mbox"))
+    path = str(corpus_file("series", "cover-letter.mbox"))
     output = run(path, "--list-id", LIST_ID, stdout=Terminal())
     assert "\r3/3 mails, " in output
     assert "/s \n" in output
@@ -99,7 +97,7 @@ def test_progress_is_shown_on_a_terminal(test_project):
 
 
 def test_no_progress_when_not_on_a_terminal(test_project):
-    path = str(corpus_file("series", "base-cover-letter.mbox"))
+    path = str(corpus_file("series", "cover-letter.mbox"))
     assert "\r" not in run(path, "--list-id", LIST_ID)
 
 
@@ -112,7 +110,7 @@ def test_maildir_is_read_in_delivery_order(test_project, tmp_path):
     # Delivery agents name files by time; reading in name order replays the
     # arrival order (here 2/2, 1/2, then the cover), giving one series.
     mailbox.Maildir(tmp_path / "maildir", create=True)
-    mails = mbox_mails(corpus_file("series", "base-out-of-order.mbox"))
+    mails = mbox_mails(corpus_file("series", "out-of-order.mbox"))
     for number, raw in enumerate(mails):
         name = f"{1700000000 + number}.M{number}P1.host"
         (tmp_path / "maildir" / "new" / name).write_bytes(raw)
@@ -120,7 +118,7 @@ def test_maildir_is_read_in_delivery_order(test_project, tmp_path):
     assert "     1 cover letters" in output
     assert "     2 patches" in output
     series = Series.objects.get()
-    assert series.name == "A sample series"
+    assert series.name == "Widget size checks"
     assert series.patches.count() == 2
     assert Cover.objects.get().series == series
 
@@ -143,7 +141,7 @@ BODY = "From the start, this was wrong.\n>From a quote.\nSigned-off-by: A <a@x>\
 
 
 def quoted_patch_mail() -> bytes:
-    diff = corpus_file("patches", "0001-add-line.patch").read_text()
+    diff = corpus_file("diffs", "add-line.diff").read_text()
     return make_mail(BODY + "\n" + diff, charset="us-ascii")
 
 
@@ -171,7 +169,7 @@ def test_parsing_ahead_in_helper_processes_changes_nothing(
     settings.FAILED_MAIL_DIR = tmp_path / "failed"
     output = run(
         str(corpus_file("series", "revision-out-of-order.mbox")),
-        str(corpus_file("fuzz", "codec-null.mbox")),
+        str(corpus_file("fuzz", "nul-bytes-two-mails.mbox")),
         "--list-id",
         LIST_ID,
         "--parse-workers",
@@ -202,7 +200,7 @@ def test_database_session_settings_are_put_back(test_project):
             return cursor.fetchone()[0]
 
     before = setting()
-    run(str(corpus_file("series", "base-single-patch.mbox")), "--list-id", LIST_ID)
+    run(str(corpus_file("series", "single-patch.mbox")), "--list-id", LIST_ID)
     assert setting() == before
 
 
@@ -226,7 +224,7 @@ def test_a_database_outage_is_retried_once_then_stops_with_75(
     with pytest.raises(SystemExit) as exit_info:
         call_command(
             "parsearchive",
-            str(corpus_file("series", "base-no-cover-letter.mbox")),
+            str(corpus_file("series", "no-cover-letter.mbox")),
             "--list-id",
             LIST_ID,
             stdout=io.StringIO(),

@@ -450,7 +450,7 @@ def library_clean(value):
 def corpus_headers():
     from tests.ingest.helpers import corpus_file
 
-    for folder in ("mail", "series", "fuzz"):
+    for folder in ("single", "series", "fuzz"):
         for path in sorted(corpus_file(folder).glob("*.mbox*")):
             yield from email.message_from_bytes(path.read_bytes()).items()
 

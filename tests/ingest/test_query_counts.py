@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def thread(tag: str) -> list[bytes]:
-    diff = corpus_file("patches", "0001-add-line.patch").read_text()
+    diff = corpus_file("diffs", "add-line.diff").read_text()
     cover, patch, reply = f"<{tag}-0@x>", f"<{tag}-1@x>", f"<{tag}-r1@x>"
     return [
         make_mail("Cover.", msgid=cover, subject=f"[PATCH 0/2] {tag}"),
