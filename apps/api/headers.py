@@ -15,20 +15,23 @@ def header_items(block: str | None) -> list[tuple[str, str]]:
 
 
 def headers_object(block: str | None) -> dict[str, str | list[str]]:
-    """Group headers by name (first spelling, first-occurrence order).
+    """Map each spelling of a header name to its values (first-occurrence order).
 
-    A header seen once maps to its value, one seen several times to the list
-    of its values in mail order.
+    Values are looked up without regard to case, as upstream does: a header
+    written ``X-Received`` and ``x-received`` gives two keys, each holding
+    every value of both spellings. One value is a string, several a list in
+    mail order.
     """
+    items = header_items(block)
     grouped: dict[str, list[str]] = {}
-    spelling: dict[str, str] = {}
-    for name, value in header_items(block):
-        key = spelling.setdefault(name.lower(), name)
-        grouped.setdefault(key, []).append(value)
-    return {
-        name: values[0] if len(values) == 1 else values
-        for name, values in grouped.items()
-    }
+    for name, value in items:
+        grouped.setdefault(name.lower(), []).append(value)
+    spellings = dict.fromkeys(name for name, _ in items)
+    result: dict[str, str | list[str]] = {}
+    for name in spellings:
+        values = grouped[name.lower()]
+        result[name] = values[0] if len(values) == 1 else values
+    return result
 
 
 def header_value(block: str | None, wanted: str) -> str | None:

@@ -25,8 +25,16 @@ class IngestContext:
     _states: dict[str, State | None] = field(default_factory=dict)
     _default_state: State | None = None
     _tags: list[Tag] | None = None
-    # Address as written -> (id, name) of people whose row is committed.
-    _people: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    # People whose row is committed: address as written -> id, id -> name.
+    # Names are kept per id so that every spelling of an address (any case)
+    # sees the latest name, as a fresh read would.
+    _people: dict[str, int] = field(default_factory=dict)
+    _names: dict[int, str | None] = field(default_factory=dict)
+    # The same, written by the open transaction: trusted only until it ends.
+    _fresh_people: dict[str, int] = field(default_factory=dict)
+    _fresh_names: dict[int, str | None] = field(default_factory=dict)
+    # An archive run (parsearchive): duplicates still update the sender's name.
+    archive: bool = False
     # The database session already has ingest's lock timeout (archive runs).
     session_lock_timeout: bool = False
     # Projects whose ingest lock the current transaction holds, when one
@@ -69,21 +77,36 @@ class IngestContext:
             )
         return self._rules[project.pk]
 
+    def begin(self) -> None:
+        """Start a transaction: forget what an unfinished earlier one wrote."""
+        self._fresh_people.clear()
+        self._fresh_names.clear()
+
     def person(self, email: str, name: str | None) -> Person:
         """Return the person for a sender, as ``person_get_or_create`` does.
 
-        Remembers people once the transaction that read or wrote them has
-        committed, so a rolled-back mail never leaves a stale entry.
+        The latest non-empty name wins, whichever spelling of the address
+        carried it. Remembers people once the transaction that read or wrote
+        them has committed, so a rolled-back mail never leaves a stale entry
+        (callers call ``begin`` when a transaction starts).
         """
         name = clean_name(name)
-        known = self._people.get(email)
-        if known is None:
+        pk = self._fresh_people.get(email, self._people.get(email))
+        if pk is None:
             person = person_get_or_create(email=email, name=name)
         else:
-            person = Person(pk=known[0], email=email, name=known[1])
-            if name and name != person.name:
+            stored = self._fresh_names.get(pk, self._names.get(pk))
+            person = Person(pk=pk, email=email, name=stored)
+            if name and name != stored:
                 person.name = name
                 person.save(update_fields=["name"])
-        remembered = (person.pk, person.name)
-        transaction.on_commit(lambda: self._people.__setitem__(email, remembered))
+        self._fresh_people[email] = person.pk
+        self._fresh_names[person.pk] = person.name
+        transaction.on_commit(self._keep_fresh)
         return person
+
+    def _keep_fresh(self) -> None:
+        self._people.update(self._fresh_people)
+        self._names.update(self._fresh_names)
+        self._fresh_people.clear()
+        self._fresh_names.clear()

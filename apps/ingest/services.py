@@ -179,6 +179,8 @@ def _ingest(
     # rolls the whole batch back and the run stores those mails one by one,
     # so a savepoint per mail would only add two round trips.
     batched = context.locks_held is not None
+    if not batched:
+        context.begin()
     with transaction.atomic(savepoint=not batched), events_batched():
         _lock(project, context)
         if kind is Kind.PATCH:
@@ -210,6 +212,10 @@ class _Store:
         )
 
     def _duplicate(self) -> IngestResult:
+        if self.context.archive:
+            # Upstream's parsearchive updates the sender's name before it
+            # finds the duplicate, and keeps the update (parsemail does not).
+            self._author()
         logger.warning("Duplicate mail for message ID %s", self.msgid)
         return IngestResult(Outcome.DUPLICATE, msgid=self.msgid)
 

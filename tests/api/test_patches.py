@@ -79,10 +79,12 @@ class TestFields:
                 "RECEIVED: from d\n"
             ),
         )
+        # One key per spelling, each with the values of every spelling.
         assert detail(api, patch)["headers"] == {
             "Received": ["from a\n\tby b", "from c", "from d"],
             "From": "Ann <ann@example.com>",
             "Subject": "=?utf-8?q?caf=C3=A9?= and\n more",
+            "RECEIVED": ["from a\n\tby b", "from c", "from d"],
         }
         patch.headers = ""
         patch.save()

@@ -104,15 +104,18 @@ def _marker(prefix: str) -> tuple[str, str] | None:
 
 
 def version(name: str, prefixes: Iterable[str]) -> int:
-    """Return the version: a ``vN`` prefix, else ``(vN)`` in the name, else 1."""
-    for prefix in prefixes:
-        match = _VERSION_TOKEN.match(prefix)
-        if match:
-            return _number(match.group(1)) or 1
-    match = _VERSION_IN_NAME.search(name)
-    if match:
-        return _number(match.group(1)) or 1
-    return 1
+    """Return the version: a ``vN`` prefix, else ``(vN)`` in the name, else 1.
+
+    ``v0`` (and ``v00``) is version 0, as upstream stores it; only a number
+    too large to store counts as no version.
+    """
+    match = next(filter(None, map(_VERSION_TOKEN.match, prefixes)), None)
+    if match is None:
+        match = _VERSION_IN_NAME.search(name)
+    if match is None:
+        return 1
+    number = _number(match.group(1))
+    return 1 if number is None else number
 
 
 def _number(digits: str) -> int | None:

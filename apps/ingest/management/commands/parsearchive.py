@@ -241,6 +241,7 @@ class Command(BaseCommand):
         stored = [(parsed, parsed.mail) for parsed in batch if parsed.mail is not None]
         outcomes: dict[int, Outcome | Path] = {}
         context.locks_held = set()
+        context.begin()
         try:
             with transaction.atomic(), events_batched():
                 for parsed, mail in stored:
@@ -348,7 +349,7 @@ def _archive_session() -> Iterator[IngestContext]:
     Mail delivered one by one (parsemail) keeps full durability. On SQLite
     the page cache is enlarged. Settings are put back after.
     """
-    context = IngestContext()
+    context = IngestContext(archive=True)
     if connection.vendor == "sqlite":
         # SQLite keeps 2 MB of pages by default: too little for the indexes
         # of a database that grows by an archive, and each mail then reads
