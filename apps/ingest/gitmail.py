@@ -5,6 +5,7 @@ in order with the blob each added, one streams those blobs. Nothing is
 checked out and no process is started per mail.
 """
 
+import datetime as dt
 import re
 import subprocess
 import threading
@@ -99,14 +100,18 @@ def list_mails(
     """List the commits up to ``tip`` (oldest first) and the mail each adds.
 
     ``after``: only commits that ``after`` does not already contain.
-    ``since`` (a Unix time): only commits made at or after it. A commit
+    ``since`` (a Unix time): only the commits after the newest one whose
+    commit date is older (git's ``--since``: dates out of order further
+    back do not bring older commits in). A commit
     that adds no file at ``mail_path`` (a removal) is left out, but is
     still the ``last`` commit if it comes at the end.
     """
     args = ["log", "--reverse", "--topo-order", "--no-renames", "--raw"]
     args += ["--no-abbrev", "--format=%H"]
     if since is not None:
-        args.append(f"--since=@{since}")
+        # Written out in full: git reads "@N" as a Unix time only for large N.
+        when = dt.datetime.fromtimestamp(max(since, 0), dt.UTC)
+        args.append(f"--since={when:%Y-%m-%d %H:%M:%S} +0000")
     args += [tip, *([f"^{after}"] if after else []), "--"]
     with subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
         _git(repo, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE

@@ -182,6 +182,13 @@ def test_since_reads_only_later_commits_and_the_next_run_goes_on(
     assert stored() == names(2, 3, 4)
 
 
+@pytest.mark.parametrize("since", ["1970-01-02", "1960-05-01T00:00:00-05:00"])
+def test_since_before_every_commit_reads_them_all(test_project, tmp_path, since):
+    path = inbox.write_v2(tmp_path / "list", [[patch(1), patch(2)]])
+
+    assert "Processed 2 messages" in run(path, "--since", since)
+
+
 def test_since_after_every_commit_reads_nothing_and_remembers_the_tip(
     test_project, tmp_path
 ):
