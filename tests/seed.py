@@ -1,26 +1,32 @@
-"""The seed: one real patch as upstream's browsable API renders it.
+"""The seed: one patch as upstream's browsable API renders a patch's page.
 
-``../shared/seeds/patch-detail-browsable-api.txt`` holds the text of
-``GET /api/patches/816312/?format=api`` on patchwork.ozlabs.org. This module
-splits it into its parts and rebuilds, from the stored headers, content and
-diff, the mail that produced it (plus the series' cover letter, which gives
-the series its name).
+``tests/fixtures/seed/patch-detail-browsable-api.txt`` is the page
+``GET /api/patches/4242/?format=api`` of a made-up patch (patch 3 of a v2
+series with a cover letter, delivered through a mailing list), written in
+the exact shape upstream's page has: the view's description, the request
+and status lines, the response headers and the JSON body with every field
+in upstream's order and format. This module splits it into its parts and
+rebuilds, from the stored headers, content and diff, the mail that produced
+it (plus the series' cover letter, which gives the series its name).
 """
 
 import json
 from dataclasses import dataclass
 from functools import cache
 
-from tests.paths import SEEDS, require_shared
+from pathlib import Path
 
-SEED_FILE = "patch-detail-browsable-api.txt"
-LIST_ID = "qemu-devel.nongnu.org"
+SEED_FILE = (
+    Path(__file__).resolve().parent / "fixtures/seed/patch-detail-browsable-api.txt"
+)
+LIST_ID = "widgets-dev.lists.example.org"
+COVER_MSGID = "<20240307150500.88121-1-ada@example.org>"
 
 
 @dataclass(frozen=True)
 class SeedPage:
     description: str  # "get:\nShow a patch.\n\npatch:\n..."
-    request_line: str  # "GET /api/patches/816312/?format=api"
+    request_line: str  # "GET /api/patches/4242/?format=api"
     status_line: str  # "HTTP 200 OK"
     headers: dict[str, str]  # Allow, Content-Type, Vary
     body: dict
@@ -28,8 +34,7 @@ class SeedPage:
 
 @cache
 def seed_page() -> SeedPage:
-    require_shared()
-    text = (SEEDS / SEED_FILE).read_text()
+    text = SEED_FILE.read_text()
     head, brace, rest = text.partition("\n{")
     body = json.loads(brace.strip() + rest)
     lines = head.strip("\n").split("\n")
@@ -59,22 +64,23 @@ def _header_block(headers: dict[str, str | list[str]]) -> str:
 def seed_patch_mail() -> bytes:
     """Return the patch mail as the list delivered it."""
     patch = seed_page().body
-    body = patch["content"] + "\n\n" + patch["diff"] + "-- \n2.11.0\n"
+    body = patch["content"] + "\n\n" + patch["diff"] + "-- \n2.43.0\n"
     return (_header_block(patch["headers"]) + "\n\n" + body).encode()
 
 
 def seed_cover_mail() -> bytes:
-    """Return the series' cover letter (00/18), threaded as git sends it."""
+    """Return the series' cover letter (0/5), threaded as git sends it."""
     headers = dict(seed_page().body["headers"])
     for name in ("In-Reply-To", "References"):
         headers.pop(name)
-    headers["Message-Id"] = "<20170920114637.42004-1-aik@ozlabs.ru>"
-    headers["Date"] = "Wed, 20 Sep 2017 21:46:20 +1000"
-    headers["Subject"] = "[Qemu-devel] [PATCH qemu v4 00/18] memory: Reduce memory use"
+    headers["Message-Id"] = COVER_MSGID
+    headers["Date"] = "Thu, 07 Mar 2024 16:05:01 +0100"
+    headers["Subject"] = (
+        "[Widgets-dev] [PATCH widgets v2 0/5] frame: a cache for frame lookups"
+    )
     body = (
-        "This was inspired by https://bugzilla.redhat.com/show_bug.cgi?id=1481593\n"
-        "\n"
-        "What happens here is that every virtio block device creates 2 address\n"
-        "spaces and FlatViews are shared between them now.\n"
+        "Frame lookups walk a list; with many frames per window that is slow.\n"
+        "This series adds a small cache and uses it wherever frames are looked\n"
+        "up.\n"
     )
     return (_header_block(headers) + "\n\n" + body).encode()

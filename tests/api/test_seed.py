@@ -1,7 +1,7 @@
 """The seed: one real patch, ingested from its mail, as the API shows it.
 
-``../shared/seeds/patch-detail-browsable-api.txt`` is upstream's browsable
-API page for this patch. After ingesting the series' cover letter and the
+``tests/fixtures/seed/patch-detail-browsable-api.txt`` is this patch's
+browsable API page in upstream's shape. After ingesting the series' cover letter and the
 patch mail (rebuilt by ``tests.seed``), our page and our JSON must carry the
 same title, description, headers and JSON fields, apart from ids and the
 host name.
@@ -19,17 +19,17 @@ from tests.seed import LIST_ID, seed_cover_mail, seed_page, seed_patch_mail
 
 pytestmark = pytest.mark.django_db
 
-SEED_HOST = "http://patchwork.ozlabs.org"
+SEED_HOST = "http://patches.example.org"
 HOST = "http://testserver"
 
 
 @pytest.fixture
 def seeded(db):
     Project.objects.create(
-        linkname="qemu-devel",
-        name="QEMU Development",
+        linkname="widgets-dev",
+        name="Widget Development",
         listid=LIST_ID,
-        listemail="qemu-devel@nongnu.org",
+        listemail="widgets-dev@lists.example.org",
     )
     ingest_message(seed_cover_mail(), list_id=LIST_ID)
     ingest_message(seed_patch_mail(), list_id=LIST_ID)
@@ -71,7 +71,7 @@ def test_browsable_page_matches_the_seed(client, seeded):
     page = browsable_page(response.content.decode())
     assert page.title == "Patch Detail \N{EN DASH} Django REST framework"
     assert page.description == seed.description
-    assert page.request_line == seed.request_line.replace("816312", str(seeded.pk))
+    assert page.request_line == seed.request_line.replace("4242", str(seeded.pk))
     assert page.status_line == seed.status_line
     assert page.headers == seed.headers
     assert page.body == expected_body(seeded, browsable=True)
