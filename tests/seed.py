@@ -13,7 +13,6 @@ it (plus the series' cover letter, which gives the series its name).
 import json
 from dataclasses import dataclass
 from functools import cache
-
 from pathlib import Path
 
 SEED_FILE = (
