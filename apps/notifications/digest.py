@@ -14,12 +14,14 @@ Notifications read the event log instead of hooking into every write:
    notifications once all of them have been quiet for
    ``NOTIFICATION_DELAY_MINUTES`` (a burst of changes gives one mail), and
    deletes them; opted-out addresses get nothing. A notification whose
-   mail fails stays for the next run.
+   mail fails, for whatever reason, stays for the next run; the other
+   digests are sent all the same.
 
 ``manage.py send_notifications`` (and ``manage.py cron``) run both.
 """
 
 import datetime as dt
+import logging
 import smtplib
 from dataclasses import dataclass
 from itertools import groupby
@@ -35,6 +37,8 @@ from apps.mail_headers import header_value
 from apps.notifications.models import EventCursor, PatchChangeNotification
 from apps.notifications.services import opted_out_addresses
 from apps.patches import links
+
+logger = logging.getLogger(__name__)
 
 COLLECT_LAG = dt.timedelta(seconds=60)
 _CURSOR = "patch-state-notifications"
@@ -170,7 +174,15 @@ def notifications_send(*, now: dt.datetime | None = None) -> list[SendFailure]:
     opted_out = opted_out_addresses(g[0].patch.submitter.email for g in groups)
     failures = []
     for group in groups:
-        failure = _send_group(group, opted_out)
+        try:
+            failure = _send_group(group, opted_out)
+        except Exception as error:
+            # Any failure (a bug, an address the mail library chokes on)
+            # concerns this digest only: its transaction is rolled back, so
+            # it stays queued for the next run, and the others still go out.
+            email = group[0].patch.submitter.email
+            logger.exception("Notification digest to %r failed", email)
+            failure = SendFailure(email, f"{type(error).__name__}: {error}")
         if failure is not None:
             failures.append(failure)
     return failures

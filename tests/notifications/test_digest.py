@@ -194,6 +194,26 @@ def test_a_failed_mail_is_reported_and_kept_for_the_next_run(
     assert not PatchChangeNotification.objects.exists()
 
 
+def test_a_digest_that_breaks_stops_no_other_and_is_retried(watched, state, caplog):
+    # The mail library fails on this address with an AttributeError, not an
+    # SMTP error; it comes first in the run (ordered by submitter).
+    broken = PersonFactory(email="sam@[1.2.3.4")
+    sam = PersonFactory(name="Sam", email="sam@example.org")
+    change(PatchFactory(project=watched, submitter=broken), state["accepted"])
+    change(PatchFactory(project=watched, submitter=sam), state["accepted"])
+    assert broken.pk < sam.pk
+    [failure] = run(20 * MINUTE)
+    assert failure.email == "sam@[1.2.3.4"
+    assert failure.error.startswith("AttributeError: ")
+    assert "Notification digest to 'sam@[1.2.3.4' failed" in caplog.text
+    assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+    # Kept, and tried again by the next run (which fails again, alone).
+    assert PatchChangeNotification.objects.get().patch.submitter == broken
+    [again] = run(20 * MINUTE)
+    assert again.email == "sam@[1.2.3.4"
+    assert len(mail.outbox) == 1
+
+
 def test_the_command_reports_failures_as_upstream(watched, sam, state, monkeypatch):
     def refuse(self, *args, **kwargs):
         raise ConnectionRefusedError(111, "Connection refused")
