@@ -4,6 +4,7 @@ One module serves every deployment: development, tests, CI and production
 differ only by environment variables (see README.md, "Configuration").
 """
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -108,10 +109,22 @@ URLIZE_ASSUME_HTTPS = True
 # --- Database ---------------------------------------------------------------
 
 
+def _private_file(path: Path) -> None:
+    """Create ``path`` readable by its owner only, unless it exists.
+
+    SQLite creates a new database with the process's umask (usually
+    world-readable) and gives its -wal and -shm files the database file's
+    mode; it holds password hashes, tokens and sessions.
+    """
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
 def _database() -> dj_database_url.DBConfig:
     url = env_str("DATABASE_URL")
     if not url:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'patchserver.sqlite3'}"
     config = dj_database_url.parse(
         url,
@@ -119,6 +132,9 @@ def _database() -> dj_database_url.DBConfig:
         conn_health_checks=True,
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(config["NAME"])
+        if name and name != ":memory:" and not name.startswith("file:"):
+            _private_file(Path(name))
         # WAL lets readers run beside the single writer; IMMEDIATE takes the
         # write lock at BEGIN so concurrent deliveries queue on the busy
         # timeout instead of failing with "database is locked" mid-way.

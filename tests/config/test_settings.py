@@ -196,3 +196,30 @@ def test_postgresql_prepares_repeated_statements_unless_turned_off(tmp_path):
     off = env | {"DATABASE_PREPARED_STATEMENTS": "0"}
     options = settings_json(["DATABASES"], off, tmp_path)["DATABASES"]["default"]
     assert not options.get("OPTIONS")
+
+
+def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path):
+    # A typical umask would leave a new file world-readable; the database
+    # holds password hashes, tokens and sessions (and so do -wal and -shm).
+    code = (
+        "import os, stat; os.umask(0o022); import django; django.setup(); "
+        "from django.db import connection; "
+        "cursor = connection.cursor(); "
+        "cursor.execute('CREATE TABLE t (x int)'); "
+        "cursor.execute('INSERT INTO t VALUES (1)'); "
+        "name = connection.settings_dict['NAME']; "
+        "print(*(oct(stat.S_IMODE(os.stat(name + s).st_mode)) "
+        "for s in ('', '-wal', '-shm')))"
+    )
+    result = run_python(code, PRODUCTION_ENV, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0o600", "0o600", "0o600"]
+
+
+def test_an_existing_database_file_keeps_its_mode(tmp_path):
+    existing = tmp_path / "patchserver.sqlite3"
+    existing.touch(mode=0o640)
+    existing.chmod(0o640)
+    values = settings_json(["DATABASES"], PRODUCTION_ENV, tmp_path)
+    assert values["DATABASES"]["default"]["NAME"] == str(existing)
+    assert oct(existing.stat().st_mode & 0o777) == "0o640"
