@@ -26,7 +26,7 @@ from apps.ingest.locking import lock_project
 from apps.ingest.parsing import Kind, MalformedMail, ParsedMail, SubjectInfo
 from apps.ingest.parsing.content import changed_files
 from apps.ingest.parsing.hashing import hash_diff
-from apps.patches import lookups
+from apps.patches import fixed_sql
 from apps.patches.models import (
     Cover,
     CoverComment,
@@ -207,7 +207,7 @@ class _Store:
 
     def _taken(self, model: type[Model], parent_column: str, parent_id: int) -> bool:
         """Return whether this mail's Message-Id is stored under that parent."""
-        return lookups.msgid_taken(
+        return fixed_sql.msgid_taken(
             model, parent_column=parent_column, parent_id=parent_id, msgid=self.msgid
         )
 
@@ -417,14 +417,14 @@ class _Store:
         cost does not grow with the database. A direct reply (the common
         case) takes one query.
         """
-        parents = lookups.by_msgids(
+        parents = fixed_sql.by_msgids(
             parent_model, project_id=self.project.pk, msgids=refs, columns=fields
         )
         if refs[0] in parents:
             return parents[refs[0]]
         # Comments by Message-Id, oldest first: when an id repeats, the latest
         # comment on a parent of this project wins, as upstream.
-        rows = lookups.comment_parents(
+        rows = fixed_sql.comment_parents(
             comment_model, parent_column=f"{parent_field}_id", msgids=refs
         )
         by_id = {p.pk: p for p in parents.values()}

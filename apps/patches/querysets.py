@@ -2,45 +2,9 @@
 
 from typing import Self
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-
-# Aggregate check state: the worst state among the newest check of every
-# (reporting user, context) pair. Ranks order "worst"; codes are Check.State.
-_PENDING, _SUCCESS, _WARNING, _FAIL = 0, 1, 2, 3
-_RANK_OF_CODE = {_SUCCESS: 1, _PENDING: 2, _WARNING: 3, _FAIL: 4}
-
-
-def _check_state_sql() -> RawSQL:
-    """Return the aggregate check state of the row's patch as raw SQL.
-
-    Written as SQL rather than ORM expressions because list pages compile
-    it on every request, and the equivalent Case/Exists/Max expression tree
-    took Django several milliseconds to compile each time; the statement is
-    the same on PostgreSQL and SQLite. Without checks the state is pending.
-    """
-    from apps.checks.models import Check  # checks depends on patches
-    from apps.patches.models import Patch
-
-    quote = connection.ops.quote_name
-    checks = quote(Check._meta.db_table)
-    patch_id = f"{quote(Patch._meta.db_table)}.{quote('id')}"
-    rank = " ".join(f"WHEN {code} THEN {rank}" for code, rank in _RANK_OF_CODE.items())
-    code = " ".join(f"WHEN {rank} THEN {code}" for code, rank in _RANK_OF_CODE.items())
-    sql = f"""COALESCE((
-        SELECT CASE MAX(CASE c.state {rank} END) {code} END
-        FROM {checks} c
-        WHERE c.patch_id = {patch_id}
-          AND NOT EXISTS (
-            SELECT 1 FROM {checks} n
-            WHERE n.patch_id = c.patch_id AND n.user_id = c.user_id
-              AND n.context = c.context
-              AND (n.date > c.date OR (n.date = c.date AND n.id > c.id))
-          )
-    ), {_PENDING})"""  # noqa: S608 (no user input: table names and constants)
-    return RawSQL(sql, (), output_field=IntegerField())  # noqa: S611 (no input)
 
 
 class PatchQuerySet(models.QuerySet):
@@ -60,7 +24,9 @@ class PatchQuerySet(models.QuerySet):
         one on equal dates); then fail beats warning beats pending beats
         success. Without checks the state is pending.
         """
-        return self.annotate(check_state=_check_state_sql())
+        from apps.patches.fixed_sql import check_state_sql  # reads the models
+
+        return self.annotate(check_state=check_state_sql())
 
 
 class SeriesQuerySet(models.QuerySet):

@@ -61,3 +61,19 @@ def project_by_id_or_linkname(queryset: QuerySet[Project], key: str) -> Project:
         if found is not None:
             return found
     return queryset.get(linkname=key)
+
+
+def projects_by_linkname() -> QuerySet[Project]:
+    return Project.objects.order_by("linkname")
+
+
+def project_maintainers(project: Project) -> list[User]:
+    return list(project.maintainers.order_by("username"))
+
+
+def project_by_linkname(linkname: str) -> Project | None:
+    return Project.objects.filter(linkname=linkname).first()
+
+
+def maintained_projects(user: User) -> list[Project]:
+    return list(user.maintained_projects.order_by("linkname"))

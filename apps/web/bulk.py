@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from apps.bundles import rules as bundle_rules
 from apps.bundles.exceptions import BundleError, DuplicateBundleName
 from apps.bundles.models import Bundle
+from apps.bundles.selectors import bundle_get_by_id
 from apps.bundles.services import (
     bundle_add_patches,
     bundle_create,
@@ -23,6 +24,7 @@ from apps.bundles.services import (
 from apps.patches import rules
 from apps.patches.exceptions import PatchError
 from apps.patches.models import Patch
+from apps.patches.selectors import patches_by_ids
 from apps.patches.services.updates import patch_update
 from apps.web.forms import BulkUpdateForm, BundleSettingsForm
 
@@ -54,12 +56,7 @@ def requested_action(post) -> str:
 
 
 def _selected(post) -> list[Patch]:
-    return list(
-        Patch.objects.filter(pk__in=selected_patch_ids(post))
-        .select_related("project", "submitter", "state", "delegate")
-        .defer_bodies()
-        .order_by("date", "id")
-    )
+    return patches_by_ids(selected_patch_ids(post))
 
 
 def apply_list_action(
@@ -150,7 +147,9 @@ def add_to_bundle(request, *, bundle_id: str, patches: list[Patch]) -> Outcome:
     bundle_id = bundle_id.strip()
     if not bundle_id:
         return Outcome(["No bundle was selected"])
-    bundle = get_object_or_404(Bundle, pk=int(bundle_id) if bundle_id.isdigit() else 0)
+    bundle = bundle_get_by_id(int(bundle_id)) if bundle_id.isdigit() else None
+    if bundle is None:
+        raise Http404("No such bundle.")
     if not bundle_rules.can_edit_bundle(request.user, bundle):
         return Outcome(["You don't have permissions to add patches to bundle"])
     try:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from apps.web.selectors import todo_count
+from apps.patches.selectors import todo_count
 from apps.web.version import VERSION
 
 

@@ -12,9 +12,10 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 
+from apps.patches import selectors as patch_selectors
 from apps.patches.models import Patch, State
+from apps.people import selectors as people_selectors
 from apps.people.models import Person, User
-from apps.web import selectors
 
 # The parameters the list keeps in its links (filters, then order and page).
 FILTER_PARAMS = ("series", "submitter", "state", "q", "archive", "delegate")
@@ -59,7 +60,9 @@ class SeriesFilter(Filter):
 
     def parse(self, raw: str) -> None:
         series_id = _as_int(raw)
-        series = selectors.series_get(series_id) if series_id is not None else None
+        series = (
+            patch_selectors.series_get(series_id) if series_id is not None else None
+        )
         if series is None:
             return
         self.series_id = series.pk
@@ -83,14 +86,14 @@ class SubmitterFilter(Filter):
             return
         person_id = _as_int(raw)
         if person_id is not None:
-            self.person = selectors.person_get(person_id)
+            self.person = people_selectors.person_get(person_id)
             if self.person is not None:
                 self.active = True
                 self.condition = self.person.name or self.person.email
             return
         # Free text applies only when some submitter's name matches, so a
         # typo shows the unfiltered list rather than an empty one (upstream).
-        if Person.objects.filter(name__icontains=raw).exists():
+        if people_selectors.person_name_matches(raw):
             self.text = raw
             self.active = True
             self.condition = raw
@@ -198,12 +201,12 @@ class DelegateFilter(Filter):
             return
         user_id = _as_int(raw)
         if user_id is not None:
-            self.user = User.objects.filter(pk=user_id).first()
+            self.user = people_selectors.user_get(user_id)
             if self.user is not None:
                 self.active = True
                 self.condition = self.user.username
             return
-        if User.objects.filter(username__icontains=raw).exists():
+        if people_selectors.username_matches(raw):
             self.text = raw
             self.active = True
             self.condition = raw

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 
 from apps.people.models import MAX_ITEMS_PER_PAGE, User
 from apps.people.names import validate_name
+from apps.people.selectors import address_owner, username_taken
 
 NO_CHANGE = "*"
 
@@ -139,7 +140,7 @@ class RegistrationForm(forms.Form):
             raise ValidationError(
                 "Usernames may contain only letters, digits and underscores."
             )
-        if User.objects.filter(username__iexact=username).exists():
+        if username_taken(username):
             raise ValidationError(
                 "This username is already taken. Please choose another."
             )
@@ -147,10 +148,7 @@ class RegistrationForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        owner = (
-            User.objects.filter(email__iexact=email).first()
-            or User.objects.filter(persons__email__iexact=email).first()
-        )
+        owner = address_owner(email)
         if owner is not None:
             raise ValidationError(
                 "This e-mail address is already in use by the account "

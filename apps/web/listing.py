@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import F, QuerySet
 
+from apps.patches import selectors as patch_selectors
 from apps.patches.models import Patch, State, Tag
 from apps.people.models import MAX_ITEMS_PER_PAGE, User
-from apps.web import selectors
 from apps.web.filters import PatchFilters
 
 # order parameter -> model field.
@@ -118,7 +118,7 @@ class PageLink:
 
 @dataclass
 class PatchList:
-    rows: list[selectors.PatchRow]
+    rows: list[patch_selectors.PatchRow]
     total: int
     page_number: int
     last_page: int
@@ -146,7 +146,7 @@ def build_patch_list(
     sortable: bool = True,
 ) -> PatchList:
     """Filter, order and paginate ``patches`` as the request asks."""
-    states = states if states is not None else selectors.state_list()
+    states = states if states is not None else patch_selectors.state_list()
     filters = PatchFilters(
         request.GET,
         states=states,
@@ -164,8 +164,8 @@ def build_patch_list(
     size = page_size_for(request.user)
     last = max(1, -(-total // size))
     number = _page_param(request.GET.get("page"), last)
-    tags = selectors.tag_columns()
-    rows = selectors.patch_list_page(
+    tags = patch_selectors.tag_columns()
+    rows = patch_selectors.patch_list_page(
         filtered,
         order_by=order.order_by(),
         start=(number - 1) * size,

@@ -142,7 +142,7 @@ def _row(patch, options: RowOptions, tag_label: str, list_paths: dict) -> str:
 def patch_rows_html(rows, options: RowOptions) -> SafeString:
     """Return the ``<tr>`` elements of a patch list's body.
 
-    ``rows`` are ``apps.web.selectors.PatchRow`` values.
+    ``rows`` are ``apps.patches.selectors.PatchRow`` values.
     """
     tag_label = _e("/".join(tag.abbrev for tag in options.tags))
     list_paths: dict = {}

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from apps.patches.models import Patch
-from apps.people.models import Person
+from apps.patches.selectors import patch_id_exists
+from apps.people.selectors import person_get
 
 LOOKUPS = frozenset(
     [
@@ -67,7 +67,7 @@ def filter_patches(queryset: QuerySet, filt: dict) -> QuerySet:
             queryset = queryset.filter(**{field: value})
         elif field == "delegate_id":
             # pwclient sends a Person id; the delegate is that person's account.
-            person = Person.objects.filter(pk=value).only("user_id").first()
+            person = person_get(value)
             if person is None or person.user_id is None:
                 raise EmptyResult(key)
             queryset = queryset.filter(delegate_id=person.user_id)
@@ -89,7 +89,7 @@ def filter_checks(queryset: QuerySet, filt: dict) -> QuerySet:
         elif field == "project_id":
             queryset = queryset.filter(patch__project_id=value)
         elif field == "patch_id":
-            if not Patch.objects.filter(pk=value).exists():
+            if not patch_id_exists(value):
                 raise EmptyResult(key)
             queryset = queryset.filter(patch_id=value)
         else:

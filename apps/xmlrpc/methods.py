@@ -10,31 +10,20 @@ from typing import Any
 
 from django.db.models import Q
 
+from apps.checks import selectors as check_selectors
 from apps.checks.models import Check
 from apps.checks.services import check_create as create_check
 from apps.patches import rules
+from apps.patches import selectors as patch_selectors
 from apps.patches.mbox import patch_to_mail
-from apps.patches.models import Patch, State
-from apps.patches.selectors import patch_mbox_queryset
+from apps.patches.models import State
 from apps.patches.services.updates import UNSET, Unset, patch_update
-from apps.people.models import Person
-from apps.projects.models import Project
+from apps.people import selectors as people_selectors
+from apps.projects import selectors as project_selectors
 from apps.xmlrpc import structs
 from apps.xmlrpc.filters import bounded, evaluate, filter_checks, filter_patches
 
 VERSION = [1, 3, 0]
-
-
-def _patches():
-    return Patch.objects.select_related(
-        "project", "state", "submitter", "delegate"
-    ).defer_bodies()
-
-
-def _checks():
-    return Check.objects.select_related("patch", "user").defer(
-        "patch__diff", "patch__content", "patch__headers"
-    )
 
 
 def _get(queryset, pk, struct) -> dict:
@@ -59,7 +48,7 @@ def pw_rpc_version() -> list[int]:
 
 def project_list(search_str=None, max_count=0) -> list[dict]:
     """List projects whose link name contains search_str, by link name."""
-    projects = Project.objects.order_by("linkname")
+    projects = project_selectors.projects_by_linkname()
     return _search(
         projects, ("linkname",), search_str, max_count, structs.project_struct
     )
@@ -67,12 +56,14 @@ def project_list(search_str=None, max_count=0) -> list[dict]:
 
 def project_get(project_id) -> dict:
     """Return the project with this id, or an empty struct."""
-    return _get(Project.objects.all(), project_id, structs.project_struct)
+    return _get(
+        project_selectors.projects_by_linkname(), project_id, structs.project_struct
+    )
 
 
 def person_list(search_str=None, max_count=0) -> list[dict]:
     """List people whose name or e-mail contains search_str."""
-    people = Person.objects.select_related("user").order_by("id")
+    people = people_selectors.person_list()
     return _search(
         people, ("name", "email"), search_str, max_count, structs.person_struct
     )
@@ -80,14 +71,16 @@ def person_list(search_str=None, max_count=0) -> list[dict]:
 
 def person_get(person_id) -> dict:
     """Return the person with this id, or an empty struct."""
-    return _get(Person.objects.select_related("user"), person_id, structs.person_struct)
+    return _get(people_selectors.person_list(), person_id, structs.person_struct)
 
 
 def patch_list(filt=None) -> list[dict]:
     """List patches matching the filter struct, oldest first."""
     filt = filt or {}
     return evaluate(
-        lambda f: filter_patches(_patches().order_by("date", "id"), f),
+        lambda f: filter_patches(
+            patch_selectors.patch_summaries().order_by("date", "id"), f
+        ),
         filt,
         structs.patch_struct,
     )
@@ -95,45 +88,47 @@ def patch_list(filt=None) -> list[dict]:
 
 def patch_get(patch_id) -> dict:
     """Return the patch with this id, or an empty struct."""
-    return _get(_patches(), patch_id, structs.patch_struct)
+    return _get(patch_selectors.patch_summaries(), patch_id, structs.patch_struct)
 
 
 def patch_get_by_hash(hash) -> dict:
     """Return a patch with this diff hash, or an empty struct."""
-    patch = _patches().filter(hash=hash).order_by("id").first()
+    patch = patch_selectors.patch_summaries().filter(hash=hash).order_by("id").first()
     return structs.patch_struct(patch) if patch else {}
 
 
 def patch_get_by_project_hash(project, hash) -> dict:
     """Return the patch with this hash in the project with this link name."""
     patch = (
-        _patches().filter(project__linkname=project, hash=hash).order_by("id").first()
+        patch_selectors.patch_summaries()
+        .filter(project__linkname=project, hash=hash)
+        .order_by("id")
+        .first()
     )
     return structs.patch_struct(patch) if patch else {}
 
 
 def patch_get_mbox(patch_id) -> str:
     """Return the patch as an mbox (as the web download), or ''."""
-    patch = patch_mbox_queryset().filter(pk=patch_id).first()
+    patch = patch_selectors.patch_mbox_queryset().filter(pk=patch_id).first()
     return patch_to_mail(patch) if patch else ""
 
 
 def patch_get_diff(patch_id) -> str:
     """Return the patch's diff, or ''."""
-    diff = Patch.objects.filter(pk=patch_id).values_list("diff", flat=True).first()
-    return diff or ""
+    return patch_selectors.patch_diff(patch_id) or ""
 
 
 def patch_set(user, patch_id, params) -> bool:
     """Set the state (by id), commit_ref and archived flag of a patch."""
-    patch = _patches().filter(pk=patch_id).first()
+    patch = patch_selectors.patch_summaries().filter(pk=patch_id).first()
     if patch is None:
         raise Exception("Patch matching query does not exist.")
     if not rules.can_edit_patch(user, patch):
         raise Exception("No permissions to edit this patch")
     state: State | Unset = UNSET
     if "state" in params:
-        found = State.objects.filter(pk=params["state"]).first()
+        found = patch_selectors.state_get(params["state"])
         if found is None:
             raise Exception("State matching query does not exist.")
         state = found
@@ -149,31 +144,33 @@ def patch_set(user, patch_id, params) -> bool:
 
 def state_list(search_str=None, max_count=0) -> list[dict]:
     """List states whose name contains search_str, in display order."""
-    states = State.objects.order_by("ordering")
+    states = patch_selectors.states()
     return _search(states, ("name",), search_str, max_count, structs.state_struct)
 
 
 def state_get(state_id) -> dict:
     """Return the state with this id, or an empty struct."""
-    return _get(State.objects.all(), state_id, structs.state_struct)
+    return _get(patch_selectors.states(), state_id, structs.state_struct)
 
 
 def check_list(filt=None) -> list[dict]:
     """List checks matching the filter struct."""
     filt = filt or {}
     return evaluate(
-        lambda f: filter_checks(_checks().order_by("id"), f), filt, structs.check_struct
+        lambda f: filter_checks(check_selectors.checks_with_patch().order_by("id"), f),
+        filt,
+        structs.check_struct,
     )
 
 
 def check_get(check_id) -> dict:
     """Return the check with this id, or an empty struct."""
-    return _get(_checks(), check_id, structs.check_struct)
+    return _get(check_selectors.checks_with_patch(), check_id, structs.check_struct)
 
 
 def check_create(user, patch_id, context, state, target_url="", description="") -> bool:
     """Report a check result on a patch."""
-    patch = _patches().filter(pk=patch_id).first()
+    patch = patch_selectors.patch_summaries().filter(pk=patch_id).first()
     if patch is None:
         raise Exception("Patch matching query does not exist.")
     if not rules.can_create_check(user, patch):
@@ -194,16 +191,14 @@ def check_create(user, patch_id, context, state, target_url="", description="") 
 
 def patch_check_get(patch_id) -> dict:
     """Return the combined check state of a patch with its current checks."""
-    patch = Patch.objects.with_check_state().filter(pk=patch_id).first()
+    patch = patch_selectors.patch_with_check_state(patch_id)
     if patch is None:
         return {}
-    current = {}
-    for check in _checks().filter(patch=patch).order_by("date", "id"):
-        current[(check.user_id, check.context)] = check
+    current = list(check_selectors.current_checks(patch_id=patch.pk))
     return {
         "state": Check.State(patch.check_state).label,
         "total": len(current),
-        "checks": [structs.check_struct(c) for c in current.values()],
+        "checks": [structs.check_struct(c) for c in current],
     }
 
 

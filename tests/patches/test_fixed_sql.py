@@ -2,9 +2,9 @@
 
 import pytest
 
-from apps.patches.lookups import series_by_references
+from apps.patches import fixed_sql
+from apps.patches.fixed_sql import series_by_references
 from apps.patches.models import Patch, SeriesReference
-from apps.web import page_sql
 from tests.factories import (
     CheckFactory,
     PatchCommentFactory,
@@ -31,7 +31,7 @@ def test_patch_page_read_equals_the_orm(project, maintainer):
     comment = PatchCommentFactory(patch=patch, addressed=False)
     check = CheckFactory(patch=patch, user=UserFactory(username="ci"))
 
-    got = page_sql.patch_detail(project.linkname, patch.msgid)
+    got = fixed_sql.patch_page(project.linkname, patch.msgid)
     orm = Patch.objects.select_related(
         "project", "state", "submitter", "delegate", "series"
     ).get(pk=patch.pk)
@@ -40,11 +40,11 @@ def test_patch_page_read_equals_the_orm(project, maintainer):
     assert got.archived is True
     for relation in ("project", "state", "submitter", "delegate", "series"):
         assert values(getattr(got, relation)) == values(getattr(orm, relation))
-    [read_comment] = page_sql.comments(got)
+    [read_comment] = fixed_sql.comments(got)
     comment.refresh_from_db()
     assert values(read_comment) == values(comment)
     assert read_comment.addressed is False
-    [read_check] = page_sql.patch_checks(got)
+    [read_check] = fixed_sql.patch_checks(got)
     check.refresh_from_db()
     assert values(read_check) == values(check)
     assert read_check.user.username == "ci"

@@ -11,8 +11,8 @@ these cases pin it byte for byte, every option on and every option off.
 import datetime as dt
 
 from apps.patches.models import Tag
+from apps.patches.selectors import PatchRow, RowPerson
 from apps.web.rows import RowOptions, patch_rows_html
-from apps.web.selectors import PatchRow, RowPerson
 
 DATE = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 TAGS = [Tag(name="Acked-by", abbrev="A"), Tag(name="Reviewed-by", abbrev="R")]

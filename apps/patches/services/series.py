@@ -27,7 +27,7 @@ from apps.events.services import (
     record_series_completed,
     record_series_created,
 )
-from apps.patches import lookups
+from apps.patches import fixed_sql
 from apps.patches.models import Cover, Patch, Series, SeriesReference
 from apps.people.models import Person
 from apps.projects.models import Project
@@ -50,7 +50,7 @@ def series_by_reference(*, project: Project, msgids: Sequence[str]) -> Series | 
     whatever its version or age, and so it does here (grouping must match).
     """
     wanted = list(dict.fromkeys(msgid[:MAX_MSGID] for msgid in msgids))
-    found = lookups.series_by_references(project_id=project.pk, msgids=wanted)
+    found = fixed_sql.series_by_references(project_id=project.pk, msgids=wanted)
     return next((found[msgid] for msgid in wanted if msgid in found), None)
 
 
@@ -74,7 +74,7 @@ def series_by_markers(
 
 def _series_numbers(series: Series) -> dict[int, int]:
     """Return {number: patch id} of the patches linked to ``series``."""
-    return lookups.series_numbers(series.pk)
+    return fixed_sql.series_numbers(series.pk)
 
 
 def series_create(

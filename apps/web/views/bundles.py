@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.bundles import rules as bundle_rules
+from apps.bundles import selectors as bundle_selectors
 from apps.bundles.exceptions import DuplicateBundleName
 from apps.bundles.models import Bundle
 from apps.bundles.services import bundle_delete, bundle_reorder, bundle_update
 from apps.patches import links
-from apps.web import selectors
 from apps.web.bulk import Outcome
 from apps.web.forms import BundleSettingsForm
 from apps.web.listing import IN_BUNDLE_ORDER
@@ -25,7 +25,9 @@ def _delete_posted_bundle(request) -> None:
     if request.POST.get("form_name") != "deletebundleform":
         return
     raw_id = request.POST.get("bundle_id", "")
-    bundle = selectors.bundle_get_by_id(int(raw_id)) if raw_id.isdigit() else None
+    bundle = (
+        bundle_selectors.bundle_get_by_id(int(raw_id)) if raw_id.isdigit() else None
+    )
     # Upstream deletes whatever id is posted; only the owner may.
     if bundle is None or not bundle_rules.can_edit_bundle(request.user, bundle):
         messages.error(request, "You don't have permission to delete that bundle")
@@ -43,7 +45,7 @@ def _bundle_list(request, project=None):
         "bundles/list.html",
         {
             "project": project,
-            "bundles": list(selectors.user_bundles(request.user, project)),
+            "bundles": list(bundle_selectors.user_bundles(request.user, project)),
             "nav": "bundles",
         },
     )
@@ -62,7 +64,7 @@ def project_bundles(request, project_id):
 
 
 def _visible_bundle(request, username: str, bundlename: str) -> Bundle:
-    bundle = selectors.bundle_get(username, bundlename)
+    bundle = bundle_selectors.bundle_get(username, bundlename)
     if bundle is None or not bundle_rules.can_view_bundle(request.user, bundle):
         raise Http404("No bundle matches the given query.")
     return bundle
@@ -116,7 +118,7 @@ def _reorder(request, bundle: Bundle) -> None:
     ``move=up:<id>`` / ``move=down:<id>`` (the buttons that work without
     JavaScript) swap one patch with its neighbour.
     """
-    order = selectors.bundle_order(bundle)
+    order = bundle_selectors.bundle_order(bundle)
     move = request.POST.get("move", "")
     if move:
         direction, _, raw_id = move.partition(":")
@@ -172,7 +174,7 @@ def bundle_detail(request, username, bundlename):
         request,
         "bundles/detail.html",
         project=bundle.project,
-        patches=selectors.bundle_patches(bundle),
+        patches=bundle_selectors.bundle_patches(bundle),
         outcome=outcome,
         states=states,
         delegates=delegates,
@@ -196,7 +198,7 @@ def bundle_detail(request, username, bundlename):
 def _owned_bundle(request, bundle_id: int) -> Bundle:
     if not settings.COMPAT_REDIR:
         raise Http404("Old bundle URLs are not served here.")
-    bundle = selectors.bundle_get_by_id(bundle_id)
+    bundle = bundle_selectors.bundle_get_by_id(bundle_id)
     if bundle is None or not bundle_rules.can_edit_bundle(request.user, bundle):
         raise Http404("No bundle matches the given query.")
     return bundle

@@ -2,13 +2,17 @@
 
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from apps.projects.models import Project
+from apps.projects.selectors import project_by_linkname
 
 
 def project_or_404(linkname: str) -> Project:
-    return get_object_or_404(Project, linkname=linkname)
+    project = project_by_linkname(linkname)
+    if project is None:
+        raise Http404("No such project.")
+    return project
 
 
 def site_base_url(request) -> str:

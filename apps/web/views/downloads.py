@@ -13,14 +13,16 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
 
 from apps.api.throttling import ThrottledBasicAuthentication
-from apps.bundles.models import Bundle
 from apps.bundles.rules import can_view_bundle
-from apps.bundles.selectors import bundle_mbox_patches
+from apps.bundles.selectors import bundle_get, bundle_mbox_patches
 from apps.patches import links, mbox
-from apps.patches.models import Cover, Patch, Series
+from apps.patches.models import Patch
 from apps.patches.selectors import (
+    cover_get_by_id,
     cover_mbox_queryset,
+    patch_get_by_id,
     patch_mbox_queryset,
+    series_get,
     series_mbox_patches,
 )
 
@@ -89,7 +91,9 @@ def cover_mbox(request, linkname: str, msgid: str):
 
 def series_mbox(request, series_id: int):
     """Download every patch of a series in number order (no cover letter)."""
-    series = get_object_or_404(Series, pk=series_id)
+    series = series_get(series_id)
+    if series is None:
+        raise Http404("No such series.")
     mails = (
         mbox.patch_to_mail(patch) for patch in series_mbox_patches(series_id=series.pk)
     )
@@ -132,11 +136,9 @@ def _too_many_requests(exc: Throttled) -> HttpResponse:
 
 def bundle_mbox(request, username: str, bundlename: str):
     """Download a bundle's patches in bundle order; private ones to the owner only."""
-    bundle = get_object_or_404(
-        Bundle.objects.select_related("owner"),
-        owner__username=username,
-        name=bundlename,
-    )
+    bundle = bundle_get(username, bundlename)
+    if bundle is None:
+        raise Http404("No such bundle.")
     if not bundle.public:
         try:
             user = _api_user(request)
@@ -159,16 +161,23 @@ def _redirect(request, path: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{path}?{query}" if query else path)
 
 
+def _patch_by_id(patch_id: int) -> Patch:
+    patch = patch_get_by_id(patch_id)
+    if patch is None:
+        raise Http404("No such patch.")
+    return patch
+
+
 def patch_mbox_redirect(request, patch_id: int):
-    patch = get_object_or_404(Patch.objects.select_related("project"), pk=patch_id)
-    return _redirect(request, links.patch_mbox_path(patch))
+    return _redirect(request, links.patch_mbox_path(_patch_by_id(patch_id)))
 
 
 def patch_raw_redirect(request, patch_id: int):
-    patch = get_object_or_404(Patch.objects.select_related("project"), pk=patch_id)
-    return _redirect(request, links.patch_raw_path(patch))
+    return _redirect(request, links.patch_raw_path(_patch_by_id(patch_id)))
 
 
 def cover_mbox_redirect(request, cover_id: int):
-    cover = get_object_or_404(Cover.objects.select_related("project"), pk=cover_id)
+    cover = cover_get_by_id(cover_id)
+    if cover is None:
+        raise Http404("No such cover letter.")
     return _redirect(request, links.cover_mbox_path(cover))

@@ -3,8 +3,10 @@
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
+from apps.bundles import selectors as bundle_selectors
 from apps.patches import rules
-from apps.web import selectors
+from apps.patches import selectors as patch_selectors
+from apps.people import selectors as people_selectors
 from apps.web.bulk import Outcome, apply_list_action
 from apps.web.forms import BulkUpdateForm
 from apps.web.listing import build_patch_list
@@ -16,8 +18,8 @@ def list_form_post(request, *, project, bundle=None):
     Anonymous users are sent to the login page (upstream answers a 500).
     Returns a redirect response instead of an outcome in that case.
     """
-    states = selectors.state_list()
-    delegates = selectors.project_delegate_choices(project.pk)
+    states = patch_selectors.state_list()
+    delegates = people_selectors.project_delegate_choices(project.pk)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path()), states, delegates
     if request.POST.get("form") != "patch-list-form":
@@ -41,7 +43,7 @@ def render_list_page(
     context: dict | None = None,
 ):
     """Render ``template`` with the filtered, paginated list and its forms."""
-    states = states if states is not None else selectors.state_list()
+    states = states if states is not None else patch_selectors.state_list()
     patch_list = build_patch_list(
         request, patches=patches, states=states, **(list_options or {})
     )
@@ -50,16 +52,16 @@ def render_list_page(
         "project": project,
         "patch_list": patch_list,
         "errors": outcome.errors,
-        "delegate_choices": selectors.delegate_filter_choices(),
+        "delegate_choices": people_selectors.delegate_filter_choices(),
         "nav": "patches",
     }
     if request.user.is_authenticated:
         if delegates is None:
-            delegates = selectors.project_delegate_choices(project.pk)
+            delegates = people_selectors.project_delegate_choices(project.pk)
         page["update_form"] = outcome.form or BulkUpdateForm(
             states=states, delegates=delegates
         )
-        page["user_bundles"] = selectors.bundle_choices(request.user)
+        page["user_bundles"] = bundle_selectors.bundle_choices(request.user)
         page["show_ids"] = request.user.show_ids
         # The state/delegate controls only show to someone who may change a
         # patch on this page (upstream shows them to everyone logged in and

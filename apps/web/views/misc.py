@@ -8,8 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from apps.patches import links
+from apps.patches import selectors as patch_selectors
 from apps.patches.models import Patch
-from apps.web import selectors
+from apps.people import selectors as people_selectors
 
 # Autocomplete needs at least this many characters (upstream).
 MIN_QUERY = 3
@@ -55,12 +56,12 @@ def submitters(request):
     if not request.user.is_authenticated:
         return _autocomplete(
             request,
-            selectors.submitter_search_by_name,
+            people_selectors.submitter_search_by_name,
             lambda p: {"pk": p.pk, "name": p.name},
         )
     return _autocomplete(
         request,
-        selectors.submitter_search,
+        people_selectors.submitter_search,
         lambda p: {"pk": p.pk, "name": p.name, "email": p.email},
     )
 
@@ -68,27 +69,27 @@ def submitters(request):
 def delegates(request):
     return _autocomplete(
         request,
-        selectors.user_search,
+        people_selectors.user_search,
         lambda u: {"pk": u.pk, "name": u.username},
     )
 
 
 def patch_by_id(request, patch_id):
-    patch = selectors.patch_get_by_id(patch_id)
+    patch = patch_selectors.patch_get_by_id(patch_id)
     if patch is None:
         raise Http404("No patch with that id.")
     return redirect(links.patch_web_path(patch))
 
 
 def cover_by_id(request, cover_id):
-    cover = selectors.cover_get_by_id(cover_id)
+    cover = patch_selectors.cover_get_by_id(cover_id)
     if cover is None:
         raise Http404("No cover letter with that id.")
     return redirect(links.cover_web_path(cover))
 
 
 def comment_by_id(request, comment_id):
-    parent = selectors.comment_parent(comment_id)
+    parent = patch_selectors.comment_parent(comment_id)
     if parent is None:
         raise Http404("No comment with that id.")
     if isinstance(parent, Patch):

@@ -7,10 +7,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from apps.bundles import selectors as bundle_selectors
 from apps.patches import links, rules
+from apps.patches import selectors as patch_selectors
 from apps.patches.exceptions import PatchError
 from apps.patches.services.updates import patch_update
-from apps.web import commands, page_sql, selectors
+from apps.people import selectors as people_selectors
+from apps.web import commands
 from apps.web.bulk import Outcome, add_to_bundle, create_bundle
 from apps.web.forms import PatchUpdateForm
 from apps.web.views.common import project_or_404, site_base_url
@@ -26,7 +29,7 @@ def patch_list(request, project_id):
         request,
         "patches/list.html",
         project=project,
-        patches=selectors.project_patches(project),
+        patches=patch_selectors.project_patches(project),
     )
 
 
@@ -40,7 +43,7 @@ def patch_list_action(request, project_id):
         request,
         "patches/list.html",
         project=project,
-        patches=selectors.project_patches(project),
+        patches=patch_selectors.project_patches(project),
         outcome=outcome,
         states=states,
         delegates=delegates,
@@ -48,7 +51,7 @@ def patch_list_action(request, project_id):
 
 
 def _delegate_choices(patch) -> list:
-    delegates = selectors.project_delegate_choices(patch.project_id)
+    delegates = people_selectors.project_delegate_choices(patch.project_id)
     if patch.delegate is not None and all(d.pk != patch.delegate_id for d in delegates):
         delegates.append(patch.delegate)
     return delegates
@@ -75,17 +78,17 @@ def _update_patch(request, patch, form) -> None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def patch_detail(request, project_id, msgid):
     msgid = links.segment_to_msgid(msgid)
-    patch = page_sql.patch_detail(project_id, msgid)
+    patch = patch_selectors.patch_page(project_id, msgid)
     if patch is None:
         project = project_or_404(project_id)
-        if selectors.cover_exists(project, msgid):
+        if patch_selectors.cover_exists(project, msgid):
             return redirect(links.cover_path(project.linkname, msgid))
         raise Http404("No patch matches the given query.")
     editable = rules.can_edit_patch(request.user, patch)
     states = delegates = form = None
     errors: list[str] = []
     if editable:
-        states = selectors.state_list()
+        states = patch_selectors.state_list()
         delegates = _delegate_choices(patch)
     if request.method == "POST":
         action = request.POST.get("action", "").strip().lower()
@@ -132,8 +135,8 @@ def _patch_context(request, patch, form, errors) -> dict:
     cover = series_patches = None
     if patch.series_id is not None:
         cover = patch.series.cover_letter
-        series_patches = page_sql.series_patches(patch.series_id, project)
-    same_project, other_projects = selectors.related_patches(patch)
+        series_patches = patch_selectors.series_members(patch.series_id, project)
+    same_project, other_projects = patch_selectors.related_patches(patch)
     commit_url = None
     if patch.commit_ref and project.commit_url_format:
         commit_url = project.commit_url_format.replace("{}", patch.commit_ref)
@@ -144,9 +147,9 @@ def _patch_context(request, patch, form, errors) -> dict:
         "submission": patch,
         "is_patch": True,
         "comments": _with_permissions(
-            request, page_sql.comments(patch), rules.can_edit_patch_comment
+            request, patch_selectors.comments(patch), rules.can_edit_patch_comment
         ),
-        "checks": page_sql.patch_checks(patch),
+        "checks": patch_selectors.patch_checks(patch),
         "series": patch.series,
         "series_cover": cover,
         # Built from the patch's project: the cover's own is not loaded.
@@ -161,7 +164,7 @@ def _patch_context(request, patch, form, errors) -> dict:
         "form": form,
         "errors": errors,
         "user_bundles": (
-            selectors.bundle_choices(request.user)
+            bundle_selectors.bundle_choices(request.user)
             if request.user.is_authenticated
             else []
         ),
@@ -190,17 +193,17 @@ def _apply_commands(base: str, patch, series) -> dict:
 def cover_detail(request, project_id, msgid):
     """Show a cover letter; POSTs change nothing (upstream renders the page)."""
     msgid = links.segment_to_msgid(msgid)
-    cover = selectors.cover_detail(project_id, msgid)
+    cover = patch_selectors.cover_detail(project_id, msgid)
     if cover is None:
         project = project_or_404(project_id)
-        if selectors.patch_exists(project, msgid):
+        if patch_selectors.patch_exists(project, msgid):
             return redirect(links.patch_path(project.linkname, msgid))
         raise Http404("No cover letter matches the given query.")
     project = cover.project
     series = getattr(cover, "series", None)
     series_patches = None
     if series is not None:
-        series_patches = page_sql.series_patches(series.pk, project)
+        series_patches = patch_selectors.series_members(series.pk, project)
     return render(
         request,
         "patches/detail.html",
@@ -210,7 +213,7 @@ def cover_detail(request, project_id, msgid):
             "submission": cover,
             "is_patch": False,
             "comments": _with_permissions(
-                request, page_sql.comments(cover), rules.can_edit_cover_comment
+                request, patch_selectors.comments(cover), rules.can_edit_cover_comment
             ),
             "series": series,
             "series_cover": cover if series is not None else None,

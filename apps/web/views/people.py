@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.authtoken.models import Token
 
+from apps.bundles import selectors as bundle_selectors
 from apps.notifications.services import normalise_address, opted_out_addresses
+from apps.patches import selectors as patch_selectors
+from apps.people import selectors as people_selectors
 from apps.people.exceptions import CannotUnlink, MailNotSent
-from apps.people.models import Person
 from apps.people.services import (
     api_token_regenerate,
     confirmation_send,
@@ -20,7 +21,7 @@ from apps.people.services import (
     person_unlink,
     profile_update,
 )
-from apps.web import selectors
+from apps.projects import selectors as project_selectors
 from apps.web.bulk import Outcome
 from apps.web.forms import EmailForm, ProfileForm
 from apps.web.views.common import project_or_404, site_base_url
@@ -56,7 +57,7 @@ def profile(request):
         form = ProfileForm(
             initial={"items_per_page": user.items_per_page, "show_ids": user.show_ids}
         )
-    linked = selectors.user_persons(user)
+    linked = people_selectors.user_persons(user)
     opted_out = opted_out_addresses(person.email for person in linked)
     persons = [
         LinkedAddress(
@@ -69,27 +70,27 @@ def profile(request):
     ]
     token = None
     if settings.ENABLE_REST_API:
-        token = Token.objects.filter(user=user).values_list("key", flat=True).first()
+        token = people_selectors.api_token_key(user)
     return render(
         request,
         "people/profile.html",
         {
             "form": form,
-            "maintained": list(user.maintained_projects.order_by("linkname")),
-            "contributed": selectors.contributed_projects(user),
+            "maintained": project_selectors.maintained_projects(user),
+            "contributed": patch_selectors.contributed_projects(user),
             "persons": persons,
             "link_form": EmailForm(),
-            "bundles": list(selectors.user_bundles(user)),
+            "bundles": list(bundle_selectors.user_bundles(user)),
             "token": token,
             # Also replaces the navigation bar's lazy count (one query, not two).
-            "todo_total": selectors.todo_count(user),
+            "todo_total": patch_selectors.todo_count(user),
         },
     )
 
 
 @login_required
 def todo_overview(request):
-    projects = selectors.todo_projects(request.user)
+    projects = patch_selectors.todo_projects(request.user)
     if len(projects) == 1:
         return redirect("user-todo", project_id=projects[0].linkname)
     return render(request, "people/todo_overview.html", {"todo_projects": projects})
@@ -102,12 +103,12 @@ def todo_list(request, project_id):
     outcome, states, delegates = Outcome(), None, None
     if request.method == "POST":
         outcome, states, delegates = list_form_post(request, project=project)
-    states = states or selectors.state_list()
+    states = states or patch_selectors.state_list()
     return render_list_page(
         request,
         "people/todo_list.html",
         project=project,
-        patches=selectors.todo_patches(request.user, project),
+        patches=patch_selectors.todo_patches(request.user, project),
         outcome=outcome,
         states=states,
         delegates=delegates,
@@ -146,7 +147,7 @@ def link_address(request):
 def unlink_address(request, person_id):
     """Unlink one of the user's addresses (POST); GET changes nothing."""
     if request.method == "POST":
-        person = Person.objects.filter(pk=person_id).first()
+        person = people_selectors.person_get(person_id)
         if person is None:
             messages.error(request, "That address is not linked to your account.")
         else:

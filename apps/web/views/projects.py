@@ -5,12 +5,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
-from apps.web import selectors
+from apps.patches import selectors as patch_selectors
+from apps.projects import selectors as project_selectors
 from apps.web.views.common import project_or_404, site_base_url
 
 
 def project_list(request):
-    projects = list(selectors.project_list())
+    projects = list(project_selectors.projects_by_linkname())
     if len(projects) == 1:
         return redirect("patch-list", project_id=projects[0].linkname)
     return render(request, "projects/list.html", {"projects": projects})
@@ -18,13 +19,13 @@ def project_list(request):
 
 def project_detail(request, project_id):
     project = project_or_404(project_id)
-    active, archived = selectors.project_patch_counts(project)
+    active, archived = patch_selectors.project_patch_counts(project)
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
-            "maintainers": selectors.project_maintainers(project),
+            "maintainers": project_selectors.project_maintainers(project),
             "patch_count": active,
             "archived_count": archived,
             "nav": "about-project",

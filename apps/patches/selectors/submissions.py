@@ -1,4 +1,4 @@
-"""Named reads of patches, covers, series and comments.
+"""Patches, covers, series and comments as the REST API lists and shows them.
 
 Each selector fixes the joins and prefetches one use case needs, so a page
 or endpoint runs a fixed number of queries whatever its length (the query
@@ -204,27 +204,3 @@ def cover_comment_list(*, cover_id: int) -> QuerySet[CoverComment]:
         .defer(*(f"cover__{name}" for name in _COVER_BODIES))
         .order_by("id")
     )
-
-
-def patch_mbox_queryset() -> QuerySet[Patch]:
-    """Return patches with what ``mbox.patch_to_mail`` reads, in 2 queries."""
-    comments = PatchComment.objects.only("id", "patch_id", "content").order_by("id")
-    return Patch.objects.select_related(
-        "project", "submitter", "delegate"
-    ).prefetch_related(Prefetch("comments", queryset=comments))
-
-
-def cover_mbox_queryset() -> QuerySet[Cover]:
-    """Return covers with what ``mbox.cover_to_mail`` reads, in 2 queries."""
-    comments = CoverComment.objects.only("id", "cover_id", "content").order_by("id")
-    return Cover.objects.select_related("project", "submitter").prefetch_related(
-        Prefetch("comments", queryset=comments)
-    )
-
-
-def series_mbox_patches(*, series_id: int, below: int | None = None) -> QuerySet[Patch]:
-    """Return a series' patches by number (only those numbered below ``below``)."""
-    patches = patch_mbox_queryset().filter(series_id=series_id)
-    if below is not None:
-        patches = patches.filter(number__lt=below)
-    return patches.order_by("number", "id")
