@@ -67,11 +67,16 @@ def _failure(repo: Path, stderr: bytes) -> GitError:
 
 def head(repo: Path) -> str | None:
     """Return the commit HEAD names, or None if the repository has none yet."""
-    run = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-        _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"),
-        capture_output=True,
-        check=False,
-    )
+    try:
+        run = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"),
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError as exc:  # the first git command of a run
+        raise GitError(
+            f"{GIT} not found: public-inbox archives are read with git"
+        ) from exc
     if run.returncode == 0:
         return run.stdout.decode().strip()
     if run.returncode == 1 and not run.stderr.strip():

@@ -245,6 +245,14 @@ def test_a_corrupt_epoch_is_a_clear_error_and_nothing_is_read(tmp_path, test_pro
     assert not InboxProgress.objects.exists()
 
 
+def test_git_missing_is_said(tmp_path, monkeypatch):
+    path = inbox.write_v2(tmp_path / "list", [[patch(1)]])
+    monkeypatch.setattr("apps.ingest.gitmail.GIT", str(tmp_path / "no-git"))
+
+    with pytest.raises(CommandError, match="no-git not found: public-inbox"):
+        run(path)
+
+
 def _loose_object(repo: Path, object_id: str) -> Path:
     return repo / "objects" / object_id[:2] / object_id[2:]
 
