@@ -7,9 +7,11 @@ r"""Benchmark: ``parsearchive`` of a public-inbox archive against the same mbox.
 3. for ``--rounds`` rounds (default 3), in alternating order, times
    ``manage.py parsearchive`` of the mbox and of the inbox, each into a
    fresh database (SQLite, or PostgreSQL with ``--database postgres``);
-4. reports the median wall time of each (Django start-up and, for the
-   inbox, listing the commits included), the ratio inbox / mbox, and checks
-   that both stored the same numbers of patches, covers and comments.
+4. reports the median wall time and CPU time of each (Django start-up and,
+   for the inbox, git's processes included), the ratios inbox / mbox, and
+   checks that both stored the same numbers of patches, covers and
+   comments. On a busy machine the wall times vary more than the
+   difference measured; the CPU times much less.
 
 Usage (from the repository root)::
 
@@ -24,6 +26,7 @@ import json
 import mailbox
 import os
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -88,9 +91,11 @@ def time_import(archive: Path, kind: str, args: argparse.Namespace) -> dict:
         try:
             env = environment(url, workdir)
             create_project(env, "bench", LIST_ID)
+            cpu_before = _children_cpu()
             started = time.perf_counter()
             run = manage(env, "parsearchive", str(archive), capture_output=True)
             seconds = time.perf_counter() - started
+            cpu = _children_cpu() - cpu_before
         finally:
             if args.database != "sqlite":
                 drop_database(url)
@@ -99,8 +104,18 @@ def time_import(archive: Path, kind: str, args: argparse.Namespace) -> dict:
         label: int(number)
         for number, label in re.findall(r"^\s+(\d+) ([a-z ]+)$", output, re.M)
     }
-    log(f"[{kind}] {seconds:.2f} s {counts}")
-    return {"seconds": round(seconds, 3), "summary": counts}
+    log(f"[{kind}] {seconds:.2f} s, {cpu:.2f} s of CPU, {counts}")
+    return {
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+        "summary": counts,
+    }
+
+
+def _children_cpu() -> float:
+    """CPU time of the finished child processes (and theirs: git's too)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -135,6 +150,10 @@ def main() -> None:
         kind: statistics.median(one["seconds"] for one in results)
         for kind, results in runs.items()
     }
+    cpu = {
+        kind: statistics.median(one["cpu_seconds"] for one in results)
+        for kind, results in runs.items()
+    }
     summaries = {
         json.dumps(one["summary"]) for results in runs.values() for one in results
     }
@@ -147,6 +166,8 @@ def main() -> None:
         "median_seconds": median,
         "mails_per_second": {k: round(mails / v, 1) for k, v in median.items()},
         "inbox_over_mbox": round(median["public-inbox"] / median["mbox"], 3),
+        "median_cpu_seconds": cpu,
+        "inbox_over_mbox_cpu": round(cpu["public-inbox"] / cpu["mbox"], 3),
         "same_result_every_run": len(summaries) == 1,
         "load_after": os.getloadavg(),
         "runs": runs,
