@@ -257,6 +257,8 @@ REST_FRAMEWORK = {
     },
     "SEARCH_PARAM": "q",
     "ORDERING_PARAM": "order",
+    # Validation errors raised by the services answer 400, as serializers' do.
+    "EXCEPTION_HANDLER": "apps.api.errors.exception_handler",
 }
 
 # --- Logging ----------------------------------------------------------------

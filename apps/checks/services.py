@@ -7,6 +7,7 @@ from apps.checks.models import Check
 from apps.events.services import record_check_created
 from apps.patches.models import Patch
 from apps.people.models import User
+from apps.stored_urls import validate_check_target_url
 
 
 @transaction.atomic
@@ -22,8 +23,10 @@ def check_create(
     """Store a check result reported by ``user`` and record a check-created event.
 
     Permission to report is the caller's to verify
-    (``apps.patches.rules.can_create_check``).
+    (``apps.patches.rules.can_create_check``). Raises ``ValidationError``
+    for a ``target_url`` that is not a web URL (``apps.stored_urls``).
     """
+    validate_check_target_url(target_url)
     check = Check.objects.create(
         patch=patch,
         user=user,

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -51,6 +52,7 @@ from apps.patches.services.submissions import (
 )
 from apps.people.models import Person, User
 from apps.projects.models import Project
+from apps.stored_urls import validate_pull_url
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +93,22 @@ class IngestResult:
             return f"duplicate of an already stored mail {self.msgid}"
         assert self.obj is not None  # every stored outcome names its object
         return f"stored {self.outcome.value} {self.msgid} (id {self.obj.pk})"
+
+
+def _storable_pull_url(url: str | None) -> str | None:
+    """Return a pull request's URL as it can be stored, or None if it cannot."""
+    if url is not None and len(url) > MAX_PULL_URL:
+        # Upstream fails on the database limit and loses the mail; the
+        # full URL stays readable in the content.
+        logger.warning("Pull URL longer than %d characters, cut", MAX_PULL_URL)
+        url = url[:MAX_PULL_URL].rstrip(" \\")
+    try:
+        validate_pull_url(url)
+    except ValidationError:
+        # A script scheme in the URL's place: the mail is kept, the link not.
+        logger.warning("Pull URL %r refused, not stored", url)
+        return None
+    return url
 
 
 def _dropped(reason: str, msgid: str | None = None) -> IngestResult:
@@ -244,12 +262,6 @@ class _Store:
             version=self.info.version,
             references=parsed.references,
         )
-        pull_url = parsed.pull_url
-        if pull_url is not None and len(pull_url) > MAX_PULL_URL:
-            # Upstream fails on the database limit and loses the mail; the
-            # full URL stays readable in the content.
-            logger.warning("Pull URL longer than %d characters, cut", MAX_PULL_URL)
-            pull_url = pull_url[:MAX_PULL_URL]
         patch = patch_create(
             project=self.project,
             msgid=self.msgid,
@@ -260,7 +272,7 @@ class _Store:
             content=parsed.content,
             diff=parsed.diff,
             diff_hash=hash_diff(parsed.diff) if parsed.diff else None,
-            pull_url=pull_url,
+            pull_url=_storable_pull_url(parsed.pull_url),
             state=self._state(),
             delegate=self._delegate(),
             series=slot.series if slot.number else None,

@@ -2,6 +2,7 @@ from typing import ClassVar
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from apps.patches.models import (
     Cover,
@@ -16,6 +17,7 @@ from apps.patches.models import (
 )
 from apps.patches.rules import is_maintainer
 from apps.patches.services.updates import patch_update
+from apps.stored_urls import validate_pull_url
 
 # The fields people change on a patch: edits to them go through the same
 # service as the web UI and the API, which records their events (and so the
@@ -59,6 +61,10 @@ class PatchAdminForm(forms.ModelForm):
             and not is_maintainer(delegate, project.pk)
         ):
             self.add_error("delegate", f"{delegate} is not a maintainer of {project}.")
+        try:
+            validate_pull_url(cleaned.get("pull_url"))
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
 

@@ -1,6 +1,24 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from apps.projects.models import DelegationRule, Project
+from apps.projects.services import validate_project_urls
+
+
+class ProjectAdminForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose
+
+    def clean(self):
+        cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
+        try:
+            validate_project_urls(cleaned)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
 
 
 class DelegationRuleInline(admin.TabularInline):
@@ -12,6 +30,7 @@ class DelegationRuleInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
     list_display = ("linkname", "name", "listid", "listemail", "subject_match")
     search_fields = ("linkname", "name", "listid", "listemail")
     filter_horizontal = ("maintainers",)

@@ -251,6 +251,37 @@ class TestUpdates:
         assert too_long.status_code == 400
         assert list(too_long.json()) == ["commit_ref"]
 
+    @pytest.mark.parametrize(
+        "pull_url",
+        [
+            "javascript:alert(5)",
+            "javascript://x/%0aalert(5)",
+            "data:text/html,<script>alert(5)</script>",
+            "JavaScript://example.org/repo.git main",
+            "git://example.org/repo.git main\nX-Injected: 1",
+        ],
+    )
+    def test_pull_url_must_name_a_repository(self, api, world, pull_url):
+        """Pages link to the pull URL: a script scheme is refused, not stored."""
+        response = api.patch_json(self.path, {"pull_url": pull_url})
+        assert response.status_code == 400
+        assert response.json() == {
+            "pull_url": [
+                "Enter a valid URL: a repository as git request-pull names it."
+            ]
+        }
+        assert api.get(self.path).json()["pull_url"] is None
+
+    def test_pull_url_forms_git_request_pull_prints(self, api, world):
+        for pull_url in (
+            "git://git.example.org/pub/scm/repo.git tags/for-linus",
+            "https://example.org/repo.git",
+            "ssh://git@example.org/repo main",
+            "git@example.org:team/repo.git topic/x-1",
+        ):
+            response = api.patch_json(self.path, {"pull_url": pull_url})
+            assert response.json()["pull_url"] == pull_url
+
     def test_read_only_and_unknown_keys_are_ignored(self, api, world):
         response = api.patch_json(
             self.path,

@@ -73,6 +73,33 @@ class TestProjects:
         too_long = api.patch_json(url("projects/world/"), {"scm_url": "x" * 2001})
         assert list(too_long.json()) == ["scm_url"]
 
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("web_url", "javascript:alert(1)"),
+            ("webscm_url", "data:text/html,x"),
+            ("list_archive_url", "vbscript:x"),
+            ("list_archive_url_format", "javascript:alert('{}')"),
+            ("commit_url_format", "https://x/{} onmouseover=alert(1)"),
+            ("scm_url", "javascript://x/%0aalert(1)"),
+        ],
+    )
+    def test_maintainer_urls_are_web_urls(self, api, world, field, value):
+        """Project pages link to these URLs: only http(s) ones are stored."""
+        api.as_user(world.maintainer)
+        response = api.patch_json(url("projects/world/"), {field: value})
+        assert response.status_code == 400
+        assert list(response.json()) == [field]
+        assert "Enter a valid URL" in response.json()[field][0]
+        world.project.refresh_from_db()
+        assert getattr(world.project, field) == ""
+
+    def test_scm_url_may_be_any_repository_url(self, api, world):
+        api.as_user(world.maintainer)
+        for value in ("git://git.example.org/repo.git", "git@example.org:x/y.git"):
+            response = api.patch_json(url("projects/world/"), {"scm_url": value})
+            assert response.json()["scm_url"] == value
+
 
 class TestUsers:
     def test_own_detail_has_settings_from_1_2(self, api, world):

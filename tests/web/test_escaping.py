@@ -24,6 +24,7 @@ from tests.factories import (
     PatchCommentFactory,
     PatchFactory,
     PersonFactory,
+    ProjectFactory,
     SeriesFactory,
 )
 from tests.hostile import ALL, PAYLOADS, SHELL_MSGID, active_markup
@@ -214,3 +215,25 @@ def test_copy_commands_run_only_what_they_say(client, project):
     assert {tuple(shlex.split(c)) for c in found} == patch_commands | series_commands
     found = _commands(client.get(links.cover_web_path(cover)))
     assert {tuple(shlex.split(c)) for c in found} == series_commands
+
+
+def test_stored_urls_with_script_schemes_show_as_text(client):
+    """Rows stored before URLs were checked: shown, never linked."""
+    bad = "javascript:alert(5)"
+    project = ProjectFactory(
+        web_url=bad,
+        webscm_url=bad,
+        list_archive_url=bad,
+        list_archive_url_format="javascript:alert('{}')",
+        commit_url_format="javascript:alert('{}')",
+    )
+    patch = PatchFactory(
+        project=project, commit_ref="abc123", pull_url="javascript://x/%0aalert(5)"
+    )
+    page = client.get(f"/project/{project.linkname}/")
+    assert_inert(page, f"Website {bad}", f"Source code web interface {bad}")
+    ProjectFactory()  # with one project, "/" redirects to it
+    assert_inert(client.get("/"))
+    page = client.get(links.patch_web_path(patch))
+    assert_inert(page, "Pull-request javascript://x/%0aalert(5)", "abc123")
+    assert "(mailing list archive)" not in text(page)

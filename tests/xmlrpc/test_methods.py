@@ -257,6 +257,15 @@ def test_checks(rpc, data):
     assert rpc().check_get(check.pk)["id"] == check.pk
 
 
+def test_check_target_url_must_be_a_web_url(rpc, data):
+    """Pages link to a check's target URL: a script scheme is a fault."""
+    server = rpc(auth=("maint", "password"))
+    for target in ("javascript:alert(1)", "data:text/html,x", "https://x/ y"):
+        with pytest.raises(xmlrpc.client.Fault, match="target_url"):
+            server.check_create(data["first"].pk, "build", "success", target)
+    assert not Check.objects.exists()
+
+
 def test_patch_check_get_combines_current_checks(rpc, data):
     patch, ci = data["first"], UserFactory()
     CheckFactory(

@@ -30,6 +30,7 @@ from apps.patches.services.tags import (
 )
 from apps.people.models import Person, User
 from apps.projects.models import Project
+from apps.stored_urls import validate_pull_url
 
 
 def patch_create(
@@ -55,8 +56,10 @@ def patch_create(
     ``series`` and ``number`` place it (see
     ``apps.patches.services.series.series_slot_for_patch``). ``tags`` are
     the tag definitions to count in the content (pass none for a project
-    with tags turned off).
+    with tags turned off). Raises ``ValidationError`` for a ``pull_url``
+    that is not a repository URL (``apps.stored_urls``).
     """
+    validate_pull_url(pull_url)
     patch = Patch.objects.create(
         project=project,
         msgid=msgid,

@@ -10,6 +10,7 @@ from apps.patches.exceptions import DelegateNotMaintainer
 from apps.patches.models import Patch, State
 from apps.patches.rules import is_maintainer
 from apps.people.models import User
+from apps.stored_urls import validate_pull_url
 
 
 class Unset(Enum):
@@ -41,8 +42,11 @@ def patch_update(
     delegate must maintain the patch's project (``None`` clears it); raises
     ``DelegateNotMaintainer`` otherwise, before anything is written.
     Permission to make the change is the caller's to check
-    (``apps.patches.rules.can_edit_patch``).
+    (``apps.patches.rules.can_edit_patch``). Raises ``ValidationError`` for
+    a ``pull_url`` that is not a repository URL (``apps.stored_urls``).
     """
+    if pull_url is not UNSET:
+        validate_pull_url(pull_url)
     if delegate not in (UNSET, None) and not is_maintainer(delegate, patch.project_id):
         raise DelegateNotMaintainer(delegate, patch.project)
     changed: list[str] = []

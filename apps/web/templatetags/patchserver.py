@@ -2,6 +2,7 @@
 
 from django import template
 
+from apps import stored_urls
 from apps.checks.models import Check
 from apps.patches import links
 from apps.web import highlight, rows
@@ -19,16 +20,10 @@ def diff_html(text):
     return highlight.diff_html(text)
 
 
-# Schemes a link taken from mail or a client may have; others (javascript:,
-# data:) would run in the page when followed.
-_LINK_SCHEMES = ("http://", "https://", "ftp://", "git://")
-
-
 @register.filter
 def link_url(url: str | None) -> str:
     """Return ``url`` if it is safe to link to, else an empty string."""
-    url = (url or "").strip()
-    return url if url.lower().startswith(_LINK_SCHEMES) else ""
+    return stored_urls.link_url(url)
 
 
 @register.filter
