@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
 
 from apps.patches import selectors as patch_selectors
@@ -91,12 +92,17 @@ def page_size_for(user) -> int:
     return max(1, settings.DEFAULT_ITEMS_PER_PAGE)
 
 
-def _page_param(raw: str | None, last: int) -> int:
+def _page(paginator: Paginator, raw: str | None) -> Page:
+    """Return the page ``raw`` names; a bad number gives the nearest page.
+
+    Unlike ``Paginator.get_page`` (which gives the last page for 0 or a
+    negative number), anything below 1 or not a number means the first.
+    """
     try:
         number = int(raw or "1")
     except ValueError:
-        return 1
-    return min(max(number, 1), last)
+        number = 1
+    return paginator.page(min(max(number, 1), paginator.num_pages))
 
 
 @dataclass
@@ -160,16 +166,19 @@ def build_patch_list(
         else default_order
     )
     filtered = filters.apply(patches)
-    total = filtered.count()
-    size = page_size_for(request.user)
-    last = max(1, -(-total // size))
-    number = _page_param(request.GET.get("page"), last)
+    # Ordered, as Paginator expects; its count() leaves the order out.
+    ordered = filtered.order_by(*order.order_by())
+    paginator = Paginator(ordered, page_size_for(request.user))
+    page = _page(paginator, request.GET.get("page"))
+    number, last = page.number, paginator.num_pages
     tags = patch_selectors.tag_columns()
+    # The page's rows are read by the selector (ids first, then values),
+    # not through ``page.object_list``.
     rows = patch_selectors.patch_list_page(
         filtered,
         order_by=order.order_by(),
-        start=(number - 1) * size,
-        size=size,
+        start=(number - 1) * paginator.per_page,
+        size=paginator.per_page,
         tags=tags,
     )
 
@@ -187,7 +196,7 @@ def build_patch_list(
     ]
     return PatchList(
         rows=rows,
-        total=total,
+        total=paginator.count,
         page_number=number,
         last_page=last,
         pages=pages if last > 1 else [],

@@ -54,71 +54,44 @@ class PatchRow:
         return self.series_name or f"Untitled series #{self.series_id}"
 
 
+# PatchRow field -> column read (the submitter's are read apart).
+_ROW_COLUMNS = {
+    "pk": "pk",
+    "msgid": "msgid",
+    "name": "name",
+    "date": "date",
+    "archived": "archived",
+    "project_id": "project_id",
+    "linkname": "project__linkname",
+    "state_name": "state__name",
+    "state_slug": "state__slug",
+    "delegate_id": "delegate_id",
+    "delegate_username": "delegate__username",
+    "series_id": "series_id",
+    "series_name": "series_name",
+}
+_SUBMITTER_COLUMNS = (
+    "submitter_id",
+    "submitter__name",
+    "submitter__email",
+    "submitter__user_id",
+)
+
+
 def _page_rows(page: QuerySet[Patch]) -> list[PatchRow]:
     # The series name comes from a per-row subquery: joining the series
     # table made the planner hash all series, which grows with the archive.
     series_name = Series.objects.filter(pk=OuterRef("series_id")).values("name")[:1]
-    values = page.annotate(series_name=Subquery(series_name)).values_list(
-        "pk",
-        "msgid",
-        "name",
-        "date",
-        "archived",
-        "project_id",
-        "project__linkname",
-        "state__name",
-        "state__slug",
-        "submitter_id",
-        "submitter__name",
-        "submitter__email",
-        "submitter__user_id",
-        "delegate_id",
-        "delegate__username",
-        "series_id",
-        "series_name",
+    values = page.annotate(series_name=Subquery(series_name)).values(
+        *_ROW_COLUMNS.values(), *_SUBMITTER_COLUMNS
     )
-    rows = []
-    for (
-        pk,
-        msgid,
-        name,
-        date,
-        archived,
-        project_id,
-        linkname,
-        state_name,
-        state_slug,
-        submitter_id,
-        submitter_name,
-        submitter_email,
-        submitter_user_id,
-        delegate_id,
-        delegate_username,
-        series_id,
-        series_name,
-    ) in values:
-        submitter = RowPerson(
-            submitter_id, submitter_name, submitter_email, submitter_user_id
+    return [
+        PatchRow(
+            submitter=RowPerson(*(row[column] for column in _SUBMITTER_COLUMNS)),
+            **{field: row[column] for field, column in _ROW_COLUMNS.items()},
         )
-        rows.append(
-            PatchRow(
-                pk=pk,
-                msgid=msgid,
-                name=name,
-                date=date,
-                archived=archived,
-                project_id=project_id,
-                linkname=linkname,
-                state_name=state_name,
-                state_slug=state_slug,
-                submitter=submitter,
-                delegate_id=delegate_id,
-                delegate_username=delegate_username,
-                series_id=series_id,
-                series_name=series_name,
-            )
-        )
-    return rows
+        for row in values
+    ]
 
 
 _CHECK_COLUMNS = {
