@@ -287,7 +287,9 @@ def test_an_interrupted_run_resumes_after_the_last_mail_handled(
     assert stored() == names(1, 2, 3, 4)
 
 
-def test_a_rewritten_history_is_read_again_from_its_start(test_project, tmp_path):
+def test_a_rewritten_history_is_read_again_from_its_start(
+    test_project, tmp_path, caplog
+):
     path = inbox.write_v2(tmp_path / "list", [[patch(1), patch(2)]])
     repo = path / "git" / "0.git"
     run(path)
@@ -300,6 +302,7 @@ def test_a_rewritten_history_is_read_again_from_its_start(test_project, tmp_path
     assert "Processed 2 messages" in output
     assert "     1 duplicates" in output
     assert stored() == names(1, 2, 3)
+    assert "no longer in its history; reading the whole epoch again" in caplog.text
 
 
 def test_what_git_gives_is_what_is_parsed(tmp_path):
