@@ -315,6 +315,13 @@ ADMINS_HIDE = env_bool("ADMINS_HIDE", False)
 FAILED_MAIL_DIR = Path(
     env_str("PATCHSERVER_FAILED_MAIL_DIR") or DATA_DIR / "failed-mail"
 )
+# Mail larger than this (bytes) is not read: it goes to the failed-mail
+# folder (parsemail exits 1, so the MTA does not retry). 0: no limit.
+INGEST_MAX_MAIL_SIZE = env_int("PATCHSERVER_INGEST_MAX_MAIL_SIZE", 32 * 1024 * 1024)
+# Processor seconds one mail may take to be read and stored (parsemail, the
+# ingest server, parsearchive); a mail taking longer goes to the failed-mail
+# folder. Waiting for the database does not count. 0: no limit.
+INGEST_MAIL_TIME_LIMIT = env_int("PATCHSERVER_INGEST_MAIL_TIME_LIMIT", 30)
 # Longest wait, in seconds, for another delivery to the same project to
 # finish; parsemail then exits with EX_TEMPFAIL and the MTA retries later.
 INGEST_LOCK_TIMEOUT = env_int("PATCHSERVER_INGEST_LOCK_TIMEOUT", 60)

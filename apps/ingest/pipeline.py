@@ -7,6 +7,7 @@ archive's size.
 """
 
 import datetime as dt
+import functools
 import itertools
 import multiprocessing
 from collections.abc import Iterable, Iterator
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from multiprocessing.pool import Pool
 
 from apps.ingest import parsing
+from apps.ingest.exceptions import MailRefused
+from apps.ingest.limits import Bounds
 from apps.ingest.parsing import MalformedMail, ParsedMail
 
 BATCH = 256
@@ -29,12 +32,17 @@ class Parsed:
     crash: str | None = None  # an unexpected parser error (a bug)
 
 
-def parse_one(raw: bytes) -> Parsed:
+def parse_one(raw: bytes, bounds: Bounds | None = None) -> Parsed:
+    """Parse one mail; with ``bounds``, refuse it when it is over them."""
     try:
-        return Parsed(
-            raw, parsing.parse_bytes(raw, received_at=dt.datetime.now(dt.UTC))
-        )
-    except MalformedMail as exc:
+        if bounds is None:
+            mail = parsing.parse_bytes(raw, received_at=dt.datetime.now(dt.UTC))
+        else:
+            bounds.check_size(raw)
+            with bounds.cpu_time():
+                mail = parsing.parse_bytes(raw, received_at=dt.datetime.now(dt.UTC))
+        return Parsed(raw, mail)
+    except (MalformedMail, MailRefused) as exc:
         return Parsed(raw, malformed=str(exc))
     except Exception as exc:  # reported and saved by the caller, like any failure
         return Parsed(raw, crash=repr(exc))
@@ -50,10 +58,11 @@ class ParseAhead:
     stays in this process.
     """
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, bounds: Bounds | None = None) -> None:
         forks = "fork" in multiprocessing.get_all_start_methods()
         self.workers = workers if forks else 0
         self.pool: Pool | None = None
+        self.parse_one = functools.partial(parse_one, bounds=bounds)
 
     def __enter__(self) -> "ParseAhead":
         if self.workers > 0:
@@ -68,13 +77,13 @@ class ParseAhead:
     def parse(self, mails: Iterable[bytes]) -> Iterator[Parsed]:
         """Yield every mail of ``mails`` parsed, in order."""
         if self.pool is None:
-            yield from map(parse_one, mails)
+            yield from map(self.parse_one, mails)
             return
         source = iter(mails)
         pending = None
         while batch := list(itertools.islice(source, BATCH)):
             # The helpers parse this batch while the caller stores the last.
-            submitted = self.pool.map_async(parse_one, batch)
+            submitted = self.pool.map_async(self.parse_one, batch)
             if pending is not None:
                 yield from pending.get()
             pending = submitted

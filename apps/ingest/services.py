@@ -22,9 +22,20 @@ from apps.events.services import events_batched
 from apps.ingest import parsing
 from apps.ingest.context import IngestContext
 from apps.ingest.dependencies import resolve_dependencies
-from apps.ingest.exceptions import TemporaryFailure, Unparseable
+from apps.ingest.exceptions import (
+    MailRefused,
+    TemporaryFailure,
+    Unparseable,
+    is_permanent,
+)
 from apps.ingest.locking import lock_project
-from apps.ingest.parsing import Kind, MalformedMail, ParsedMail, SubjectInfo
+from apps.ingest.parsing import (
+    Author,
+    Kind,
+    MalformedMail,
+    ParsedMail,
+    SubjectInfo,
+)
 from apps.ingest.parsing.content import changed_files
 from apps.ingest.parsing.hashing import hash_diff
 from apps.patches import fixed_sql
@@ -127,7 +138,8 @@ def ingest_message(
     ``list_id`` (when not empty) names the project's list instead of the
     mail's List-Id headers. ``context`` keeps lookups between mails of one
     archive. Raises ``Unparseable`` for a mail that cannot be stored (missing
-    or invalid From, Subject or Message-Id) and ``TemporaryFailure`` when the
+    or invalid From, Subject or Message-Id), ``MailRefused`` when the
+    database refuses what the mail holds, and ``TemporaryFailure`` when the
     database is unreachable or the project lock is not granted in time;
     other database errors propagate. Nothing is stored when it raises.
     """
@@ -150,6 +162,8 @@ def ingest_parsed(
     except MalformedMail as exc:
         raise Unparseable(str(exc)) from exc
     except (OperationalError, InterfaceError) as exc:
+        if is_permanent(exc):
+            raise MailRefused(f"the database refused the mail: {exc}") from exc
         # Connection refused or lost, lock or busy timeout: worth retrying.
         raise TemporaryFailure(f"database unavailable: {exc}".strip()) from exc
 
@@ -191,7 +205,17 @@ def _ingest(
     kind = parsed.kind
     if kind is Kind.NOTHING:
         return _dropped("no diff and no text", parsed.msgid)
-    store = _Store(parsed=parsed, project=project, info=info, context=context)
+    # Everything the mail alone decides is worked out before the transaction
+    # and the project lock, so other deliveries never wait on it.
+    store = _Store(
+        parsed=parsed,
+        project=project,
+        info=info,
+        context=context,
+        author=_author_or_error(parsed, project.listemail),
+        diff_hash=hash_diff(parsed.diff) if parsed.diff else None,
+        files=changed_files(parsed.diff) if parsed.diff else [],
+    )
     # No savepoint when an archive run stores several mails in one
     # transaction (``context.locks_held`` is set then): any failure there
     # rolls the whole batch back and the run stores those mails one by one,
@@ -210,6 +234,15 @@ def _ingest(
         return store.comment()
 
 
+def _author_or_error(parsed: ParsedMail, list_email: str) -> Author | MalformedMail:
+    # An invalid From fails the mail only once it is known to be stored (a
+    # duplicate or a reply to an unknown mail is not an error): kept for then.
+    try:
+        return parsing.resolve_author(parsed, list_email)
+    except MalformedMail as exc:
+        return exc
+
+
 @dataclass
 class _Store:
     """The writes for one mail of a known project (inside the transaction)."""
@@ -218,6 +251,9 @@ class _Store:
     project: Project
     info: SubjectInfo
     context: IngestContext
+    author: Author | MalformedMail
+    diff_hash: str | None
+    files: list[str]
 
     @property
     def msgid(self) -> str:
@@ -238,8 +274,9 @@ class _Store:
         return IngestResult(Outcome.DUPLICATE, msgid=self.msgid)
 
     def _author(self) -> Person:
-        author = parsing.resolve_author(self.parsed, self.project.listemail)
-        return self.context.person(author.email, author.name)
+        if isinstance(self.author, MalformedMail):
+            raise self.author
+        return self.context.person(self.author.email, self.author.name)
 
     def _tags(self) -> list[Tag]:
         return self.context.tags() if self.project.use_tags else []
@@ -271,7 +308,7 @@ class _Store:
             submitter=submitter,
             content=parsed.content,
             diff=parsed.diff,
-            diff_hash=hash_diff(parsed.diff) if parsed.diff else None,
+            diff_hash=self.diff_hash,
             pull_url=_storable_pull_url(parsed.pull_url),
             state=self._state(),
             delegate=self._delegate(),
@@ -301,7 +338,7 @@ class _Store:
                 logger.warning("X-Patchwork-Delegate %s names several users", wanted)
         if not self.parsed.diff:
             return None
-        user_id = self._delegate_by_rules(changed_files(self.parsed.diff))
+        user_id = self._delegate_by_rules(self.files)
         return User.objects.filter(pk=user_id).first() if user_id else None
 
     def _delegate_by_rules(self, files: list[str]) -> int | None:

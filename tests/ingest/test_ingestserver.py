@@ -1,5 +1,6 @@
 """The ingest server and its client: same outcome as parsemail, without the start-up."""
 
+import contextlib
 import json
 import signal
 import socket
@@ -7,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -202,10 +204,10 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def ingest_server(tmp_path):
-    env = command_env(tmp_path, database_url())
-    env["PATCHSERVER_INGEST_SOCKET"] = str(tmp_path / "ingest.sock")
+@contextlib.contextmanager
+def running_server(env):
+    """Run ``manage.py ingestserver`` with ``env`` until the block ends."""
+    socket_path = Path(env["PATCHSERVER_INGEST_SOCKET"])
     server = subprocess.Popen(
         [sys.executable, "manage.py", "ingestserver"],
         cwd=REPO,
@@ -214,14 +216,46 @@ def ingest_server(tmp_path):
         stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
-    while not (tmp_path / "ingest.sock").exists():
+    while not socket_path.exists():
         assert server.poll() is None, server.stdout.read().decode()
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.1)
-    yield env
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=30)
-    assert not (tmp_path / "ingest.sock").exists()
+    try:
+        yield server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    assert not socket_path.exists()
+
+
+@pytest.fixture
+def ingest_server(tmp_path):
+    env = command_env(tmp_path, database_url())
+    env["PATCHSERVER_INGEST_SOCKET"] = str(tmp_path / "ingest.sock")
+    with running_server(env):
+        yield env
+
+
+@pytest.mark.slow
+def test_a_failing_worker_leaves_the_servers_socket_alone(tmp_path):
+    # JSON nested deeper than Python's recursion limit fails the worker
+    # outside the delivery's own error handling.
+    env = command_env(tmp_path, UNREACHABLE["sqlite"](tmp_path))
+    path = tmp_path / "ingest.sock"
+    env["PATCHSERVER_INGEST_SOCKET"] = str(path)
+    with running_server(env) as server:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(60)
+            conn.connect(str(path))
+            conn.sendall(b"[" * 100_000 + b"\nmail")
+            conn.shutdown(socket.SHUT_WR)
+            assert conn.recv(100) == b""  # the worker died without answering
+        time.sleep(0.5)
+        assert path.exists()
+        assert server.poll() is None
+        # The server still takes mail.
+        status, log = deliver_via_server(str(path), b"mail", list_id=None)
+        assert (status, "Missing 'From' header" in log) == (1, True)
 
 
 def wrapper(env, raw: bytes, *args: str) -> subprocess.CompletedProcess:

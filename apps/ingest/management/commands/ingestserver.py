@@ -38,8 +38,10 @@ logger = logging.getLogger(__name__)
 
 # A worker that runs longer than this is stuck (e.g. a lock it never gets
 # beyond the lock timeout); it is killed, the client sees no answer and
-# stores the mail itself.
+# stores the mail itself, within the same processor time limit
+# (INGEST_MAIL_TIME_LIMIT) that each worker applies.
 WORKER_TIMEOUT = 600
+EX_SOFTWARE = 70  # sysexits.h: internal error
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -99,6 +101,7 @@ class Command(BaseCommand):
         logger.info("ingest server listening on %s", path)
         self.stdout.write(f"Listening on {path}")
         workers: set[int] = set()
+        server_pid = os.getpid()
         try:
             while not stopping:
                 _reap(workers, block=len(workers) >= max_workers)
@@ -110,14 +113,15 @@ class Command(BaseCommand):
                     continue
                 pid = os.fork()
                 if pid == 0:
-                    listener.close()
-                    _serve_one(conn)
+                    _child(listener, conn)
                 conn.close()
                 workers.add(pid)
         finally:
             listener.close()
-            with contextlib.suppress(FileNotFoundError):
-                Path(path).unlink()
+            # Only the server removes its socket, never a worker that got here.
+            if os.getpid() == server_pid:
+                with contextlib.suppress(FileNotFoundError):
+                    Path(path).unlink()
             logger.info(
                 "ingest server stopped; %d mails still being stored", len(workers)
             )
@@ -190,6 +194,17 @@ def handle_request(data: bytes) -> dict[str, Any]:
     finally:
         root.removeHandler(handler)
     return {"status": status, "log": captured.getvalue()}
+
+
+def _child(listener: socket.socket, conn: socket.socket) -> NoReturn:
+    """Run a worker; whatever it raises ends the worker, never the server's loop."""
+    try:
+        listener.close()
+        _serve_one(conn)
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            logger.exception("ingest worker failed")
+    os._exit(EX_SOFTWARE)
 
 
 def _serve_one(conn: socket.socket) -> NoReturn:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import (
     BaseCommand,
     CommandError,
@@ -30,9 +31,10 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from apps.events.services import events_batched
 from apps.ingest.archive import MailSource, NotAnArchive, open_archive
 from apps.ingest.context import IngestContext
-from apps.ingest.exceptions import TemporaryFailure, Unparseable
+from apps.ingest.exceptions import MailRefused, TemporaryFailure, Unparseable
 from apps.ingest.failed import save_failed_mail
 from apps.ingest.gitmail import GitError
+from apps.ingest.limits import Bounds, cpu_time_limit
 from apps.ingest.locking import lock_timeout
 from apps.ingest.pipeline import ParseAhead, Parsed
 from apps.ingest.services import Outcome, ingest_parsed
@@ -151,7 +153,7 @@ class Command(BaseCommand):
         )
         with (
             _log_levels(_LEVELS.get(verbosity, logging.DEBUG)),
-            ParseAhead(parse_workers) as parser,
+            ParseAhead(parse_workers, Bounds.from_settings()) as parser,
         ):
             logger.info("Parsing %d mails", sum(len(a) for a in archives))
             try:
@@ -245,7 +247,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic(), events_batched():
                 for parsed, mail in stored:
-                    result = ingest_parsed(mail, list_id=list_id, context=context)
+                    with cpu_time_limit(settings.INGEST_MAIL_TIME_LIMIT):
+                        result = ingest_parsed(mail, list_id=list_id, context=context)
                     outcomes[id(parsed)] = result.outcome
         except Exception:  # replayed one by one below
             outcomes.clear()
@@ -272,9 +275,10 @@ class Command(BaseCommand):
             return path
         for attempt in (1, 2):
             try:
-                return ingest_parsed(
-                    parsed.mail, list_id=list_id, context=context
-                ).outcome
+                with cpu_time_limit(settings.INGEST_MAIL_TIME_LIMIT):
+                    return ingest_parsed(
+                        parsed.mail, list_id=list_id, context=context
+                    ).outcome
             except TemporaryFailure as exc:
                 if attempt == 2:
                     self.stderr.write(
@@ -290,7 +294,7 @@ class Command(BaseCommand):
                     connection.close()
                 context.session_lock_timeout = False
                 time.sleep(1)
-            except Unparseable as exc:
+            except (Unparseable, MailRefused) as exc:
                 path = save_failed_mail(raw)
                 logger.warning("Invalid mail: %s; saved to %s", exc, path)
                 return path

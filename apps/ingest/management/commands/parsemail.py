@@ -5,7 +5,9 @@ Exit status (upstream's contract, plus EX_TEMPFAIL):
 * 0: stored, duplicate, or nothing to store (no project, ignore hint, no
   content, reply to an unknown mail);
 * 1: the mail cannot be stored (missing or invalid From/Subject/Message-Id,
-  a database error, a bug); it is saved in the failed-mail folder first;
+  larger than ``INGEST_MAX_MAIL_SIZE``, more processor time than
+  ``INGEST_MAIL_TIME_LIMIT``, refused by the database, a bug); it is saved
+  in the failed-mail folder first;
 * 75 (EX_TEMPFAIL): the database is unreachable or busy; nothing was
   stored and the MTA keeps the mail and retries.
 """
@@ -19,8 +21,9 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from apps.ingest.exceptions import TemporaryFailure, Unparseable
+from apps.ingest.exceptions import MailRefused, TemporaryFailure, Unparseable
 from apps.ingest.failed import save_failed_mail
+from apps.ingest.limits import Bounds
 from apps.ingest.services import Outcome, ingest_message
 
 logger = logging.getLogger(__name__)
@@ -85,13 +88,16 @@ def fast_exit(status: int) -> NoReturn:
 
 
 def deliver(raw: bytes, *, list_id: str | None) -> int:
-    """Ingest one mail and return the exit status for the MTA."""
+    """Ingest one mail, within the bounds, and return the exit status for the MTA."""
+    bounds = Bounds.from_settings()
     try:
-        result = ingest_message(raw, list_id=list_id)
+        bounds.check_size(raw)
+        with bounds.cpu_time():
+            result = ingest_message(raw, list_id=list_id)
     except TemporaryFailure as exc:
         logger.error("Mail not stored, the MTA should retry it: %s", exc)
         return EX_TEMPFAIL
-    except Unparseable as exc:
+    except (Unparseable, MailRefused) as exc:
         return _failed(raw, f"Error when parsing incoming email: {exc}", trace=False)
     except Exception as exc:
         return _failed(raw, f"Error when parsing incoming email: {exc!r}", trace=True)
