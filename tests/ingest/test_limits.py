@@ -129,7 +129,7 @@ def test_a_query_over_the_databases_limits_is_kept_not_retried(
     def refuse(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(services.lookups, "msgid_taken", refuse)
+    monkeypatch.setattr(services._Store, "_taken", refuse)
     raw = patch_mail(1)
     assert deliver(raw, list_id=LIST_ID) == 1
     assert saved_mails(failed_dir) == [raw]
@@ -139,7 +139,7 @@ def test_a_locked_database_is_retried(test_project, failed_dir, monkeypatch):
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services.lookups, "msgid_taken", locked)
+    monkeypatch.setattr(services._Store, "_taken", locked)
     assert deliver(patch_mail(1), list_id=LIST_ID) == 75
     assert saved_mails(failed_dir) == []
 
