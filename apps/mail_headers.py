@@ -8,12 +8,27 @@ applies. Every value passes through ``header_value`` before it is written.
 
 import re
 
-# A line break with the folding whitespace around it: unfolding (RFC 5322
-# section 2.2.3) replaces it by one space. Only runs starting at CR or LF are
-# tried, so the pattern stays linear in the value's length.
-_LINE_BREAK = re.compile(r"[\r\n]+[ \t\r\n]*")
+# The line breaks of mail parsers (Python's email package splits on all
+# three; git on LF, keeping a CR in the line).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def header_value(value: str) -> str:
-    """Return ``value`` on one line: every line break and its folding become a space."""
-    return _LINE_BREAK.sub(" ", value)
+def header_value(value: str, *, fold: bool = True) -> str:
+    """Return ``value`` safe to write as a header's value.
+
+    With ``fold``, a line break followed by whitespace and text (a folded
+    line of the original mail) is kept as one LF and that whitespace, so
+    the mail reads as it was sent. Every other line break (a bare one, or
+    one starting a blank line, which could end the headers) becomes a space.
+    """
+    first, *rest = _LINE_BREAK.split(value)
+    parts = [first]
+    for line in rest:
+        text = line.lstrip(" \t")
+        if fold and text and line[0] in " \t":
+            parts.append("\n" + line)
+        elif text:
+            parts.append(" " + text)
+        else:
+            parts.append(" ")
+    return "".join(parts)

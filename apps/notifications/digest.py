@@ -146,10 +146,10 @@ def _digest(notifications: list[PatchChangeNotification]) -> EmailMessage:
         },
     )
     return EmailMessage(
-        header_value(subject),
+        header_value(subject, fold=False),
         body,
         from_email=settings.NOTIFICATION_FROM_EMAIL,
-        to=[header_value(notifications[0].patch.submitter.email)],
+        to=[header_value(notifications[0].patch.submitter.email, fold=False)],
         headers={"Precedence": "bulk"},
     )
 

@@ -38,6 +38,18 @@ def download_filename(text: str) -> str:
     return _UNSAFE_FILENAME.sub("-", text).strip("-")
 
 
+def attachment(filename: str) -> str:
+    """Return the ``Content-Disposition`` value offering ``filename`` for download.
+
+    The name is reduced to ``download_filename``'s characters, so no quote,
+    semicolon or line break of a subject or bundle name reaches the header,
+    and is sent unquoted, as upstream does: git-pw takes everything after
+    ``filename=`` as the name, so a quoted one (as Django's
+    ``content_disposition_header`` writes) would keep its quotes on disk.
+    """
+    return f"attachment; filename={download_filename(filename)}"
+
+
 def response_tags(comments: Iterable) -> list[str]:
     """Return the review tag lines of ``comments``, in comment order."""
     tags: list[str] = []
@@ -65,10 +77,11 @@ def _body(content: str | None, tags: list[str], diff: str | None) -> str:
 
 
 def _header_line(name: str, value: str) -> str:
-    value = header_value(value)
     if value.isascii():
-        return f"{name}: {value}"
-    # Raw 8-bit text is not allowed in headers: encode it (RFC 2047).
+        return f"{name}: {header_value(value)}"
+    # Raw 8-bit text is not allowed in headers: encode it (RFC 2047), on one
+    # line that the encoder folds.
+    value = header_value(value, fold=False)
     return f"{name}: {Header(value, 'utf-8', header_name=name).encode()}"
 
 

@@ -156,7 +156,9 @@ def confirmation_send(*, confirmation: EmailConfirmation, base_url: str) -> None
             "validity_days": settings.CONFIRMATION_VALIDITY_DAYS,
         },
     )
-    message = EmailMessage(subject, body, to=[header_value(confirmation.email)])
+    message = EmailMessage(
+        subject, body, to=[header_value(confirmation.email, fold=False)]
+    )
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:

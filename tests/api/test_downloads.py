@@ -9,6 +9,7 @@ from email.header import decode_header, make_header
 import pytest
 from rest_framework.authtoken.models import Token
 
+from apps.patches import links
 from apps.people.models import Person
 from tests.factories import (
     BundleFactory,
@@ -339,12 +340,23 @@ class TestBundleMbox:
         assert response.status_code == 200
         assert response["Content-Type"] == "text/plain"
         assert response["Content-Disposition"] == (
-            f"attachment; filename=bundle-{bundle.pk}-my fixes.mbox"
+            f"attachment; filename=bundle-{bundle.pk}-my-fixes.mbox"
         )
         order = bundle.bundlepatch_set.order_by("order").values_list(
             "patch_id", flat=True
         )
         assert self.ids(response) == [str(pk) for pk in order]
+
+    def test_bundle_names_cannot_shape_the_header(self, client, bundle):
+        """Quotes, semicolons and line breaks of a name stay out of the header."""
+        bundle.name = "x\"; filename=evil.sh; y='"
+        bundle.public = True
+        bundle.save()
+        response = client.get(links.bundle_mbox_path(bundle))
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == (
+            f"attachment; filename=bundle-{bundle.pk}-x-filename-evil.sh-y-.mbox"
+        )
 
     def test_private_bundle_with_basic_or_token(self, client, bundle):
         path = "/bundle/ann/my%20fixes/mbox/"

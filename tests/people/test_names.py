@@ -6,6 +6,7 @@ People typing a name (web registration, admin; the REST API in
 tests/api/test_resources.py) get an error; names from mail are cleaned.
 """
 
+import re
 from email.parser import Parser
 
 import pytest
@@ -85,13 +86,18 @@ def test_a_confirmed_link_copies_a_clean_name_into_the_mbox(project):
     assert submitter == f'X-Patchwork-Submitter: "{person.name}" <m@example.org>'
 
 
-def test_mbox_headers_are_one_line_whatever_the_stored_name(project):
-    """Continuation lines, even blank ones, never follow a value we copy."""
+def test_mbox_headers_hold_no_break_but_folds_with_text(project):
+    """A bare or blank line break in a value cannot add a header or end them."""
     person = PersonFactory(email="m@example.org", name="x\n \n\tX-Injected: 1\r")
     patch = PatchFactory(
-        project=project, submitter=person, headers="Subject: a\n \n\tb"
+        project=project,
+        submitter=person,
+        headers="Subject: a\n \n\tb\n \n",
     )
-    head = patch_to_mail(patch).partition("\n\n")[0].split("\n")
-    assert not [line for line in head if line[:1] in (" ", "\t")]
-    assert 'X-Patchwork-Submitter: "x X-Injected: 1 " <m@example.org>' in head
-    assert "Subject: a b" in head
+    mail = patch_to_mail(patch)
+    head = mail.partition("\n\n")[0].split("\n")
+    assert [line for line in head if not line.strip()] == []
+    assert [line for line in head[1:] if not re.match(r"[\w-]+: |[ \t]+\S", line)] == []
+    parsed = Parser().parsestr(mail)
+    assert parsed["X-Injected"] is None
+    assert parsed["Subject"] == "a \n\tb "

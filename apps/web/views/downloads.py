@@ -29,7 +29,7 @@ from apps.patches.selectors import (
 
 def _download(body: str, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename={filename}"
+    response["Content-Disposition"] = mbox.attachment(filename)
     return response
 
 

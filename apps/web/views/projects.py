@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
+from apps.patches import mbox
 from apps.patches import selectors as patch_selectors
 from apps.projects import selectors as project_selectors
 from apps.web.views.common import project_or_404, site_base_url
@@ -49,5 +50,5 @@ def pwclientrc(request, project_id):
         },
     )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = "attachment; filename=.pwclientrc"
+    response["Content-Disposition"] = mbox.attachment(".pwclientrc")
     return response
