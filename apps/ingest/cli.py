@@ -17,6 +17,12 @@ from typing import NoReturn
 from apps.ingest.client import ServerUnavailable, deliver_via_server
 
 EX_FAILED = 1
+# scripts/parsemail.sh sets WRAPPED: a mail kept in the failed-mail folder
+# then exits EX_KEPT instead of 1, which Python also exits with when it
+# fails before handling any mail (a missing module, a bad configuration),
+# so the wrapper can tell "kept" from "lost" and keep its own copy.
+WRAPPED = "PATCHSERVER_PARSEMAIL_WRAPPED"
+EX_KEPT = 65  # sysexits.h EX_DATAERR
 
 
 def _parser(*, strict: bool = True) -> argparse.ArgumentParser:
@@ -75,14 +81,21 @@ def _deliver(args: argparse.Namespace) -> NoReturn:
             sys.stderr.write("storing the mail directly\n")
         else:
             sys.stderr.write(log)
-            sys.exit(status)
+            sys.exit(_for_caller(status))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patchserver.settings")
     import django
 
     django.setup()
     from apps.ingest.management.commands.parsemail import deliver, fast_exit
 
-    fast_exit(deliver(raw, list_id=args.list_id))
+    fast_exit(_for_caller(deliver(raw, list_id=args.list_id)))
+
+
+def _for_caller(status: int) -> int:
+    """Return the exit status in the form the caller expects (see WRAPPED)."""
+    if status == EX_FAILED and os.environ.get(WRAPPED):
+        return EX_KEPT
+    return status
 
 
 if __name__ == "__main__":

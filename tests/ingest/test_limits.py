@@ -175,3 +175,21 @@ def wrapped(error: Exception) -> OperationalError:
 )
 def test_postgresql_errors_are_told_apart(error, permanent):
     assert is_permanent(wrapped(error)) is permanent
+
+
+def test_a_reply_with_thousands_of_references_finds_its_parent(
+    test_project, failed_dir
+):
+    # Upstream queried every id: on SQLite "too many SQL variables", retried
+    # by the MTA for days. The nearest ids are kept and the parent found.
+    assert deliver(patch_mail(1), list_id=LIST_ID) == 0
+    ids = [f"<old-{i}@example.com>" for i in range(6000)] + ["<limit-1@example.com>"]
+    reply = make_mail(
+        "Looks good.",
+        subject="Re: [PATCH] change 1",
+        msgid="<reply@example.com>",
+        headers={"References": " ".join(ids)},  # 130 KB
+    )
+    assert deliver(reply, list_id=LIST_ID) == 0
+    assert Patch.objects.get().comments.count() == 1
+    assert saved_mails(failed_dir) == []

@@ -157,7 +157,10 @@ def test_unreachable_database_exits_75_and_stores_nothing(tmp_path, vendor, comm
     assert run.returncode == 75, stderr
     assert "Mail not stored, the MTA should retry it" in stderr
     assert "Traceback" not in stderr
-    assert not (tmp_path / "failed").exists()
+    # The MTA keeps the mail: no copy is left in the failed-mail folder.
+    failed = tmp_path / "failed"
+    assert saved_mails(failed) == []
+    assert not (failed / "tmp").exists() or not list((failed / "tmp").iterdir())
 
 
 @pytest.mark.slow
@@ -174,6 +177,25 @@ def test_wrapper_script_exits_0_for_a_mail_it_cannot_store(tmp_path):
     )
     assert run.returncode == 0, run.stderr.decode()
     assert "Missing 'Message-Id' header" in run.stderr.decode()
+    assert saved_mails(tmp_path / "failed") == [raw]
+    assert list((tmp_path / "failed" / "tmp").iterdir()) == []
+
+
+def test_wrapper_script_keeps_the_mail_when_the_configuration_is_broken(tmp_path):
+    raw = mail_bytes("pull-request.mbox")
+    env = command_env(tmp_path, UNREACHABLE["sqlite"](tmp_path))
+    env["DJANGO_SETTINGS_MODULE"] = "no_such_settings_module"
+    run = subprocess.run(
+        ["scripts/parsemail.sh"],
+        input=raw,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 75, run.stderr.decode()
+    assert "No module named 'no_such_settings_module'" in run.stderr.decode()
     assert saved_mails(tmp_path / "failed") == [raw]
 
 

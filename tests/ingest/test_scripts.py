@@ -96,13 +96,74 @@ def test_python3_on_the_path_is_the_last_resort(checkout, tmp_path):
     assert lines[0] == "path-python3"
 
 
-@pytest.mark.parametrize(("status", "expected"), [(0, 0), (1, 0), (2, 0), (75, 75)])
-def test_parsemail_sh_bounces_nothing_but_passes_tempfail(
+def kept_mails(folder) -> dict[str, list[bytes]]:
+    """The files of each Maildir subfolder of ``folder``."""
+    return {
+        sub: sorted(path.read_bytes() for path in (folder / sub).iterdir())
+        for sub in ("tmp", "new", "cur")
+        if (folder / sub).is_dir()
+    }
+
+
+def wrapped_env(tmp_path, python) -> dict[str, str]:
+    return {
+        "PATCHSERVER_PYTHON": str(python),
+        "PATCHSERVER_FAILED_MAIL_DIR": str(tmp_path / "failed"),
+    }
+
+
+@pytest.mark.parametrize(("status", "expected"), [(0, 0), (65, 0), (75, 75)])
+def test_parsemail_sh_ends_in_done_or_retry_and_drops_its_copy(
     checkout, tmp_path, status, expected
 ):
+    # 65: parsemail kept the mail in the failed-mail folder itself.
     python = stand_in(tmp_path / "python", "python", status)
-    result, _ = run(checkout, "parsemail.sh", env={"PATCHSERVER_PYTHON": str(python)})
+    result, lines = run(checkout, "parsemail.sh", env=wrapped_env(tmp_path, python))
     assert result == expected
+    assert lines[-1] == "stdin:mail"
+    assert kept_mails(tmp_path / "failed") == {"tmp": [], "new": [], "cur": []}
+
+
+@pytest.mark.parametrize("status", [1, 2, 70, 120, 137, 139])
+def test_any_other_ending_is_a_retry_with_the_mail_kept(checkout, tmp_path, status):
+    # 1: Python failed before reading the mail (a missing module, a bad
+    # configuration); 137 and 139: killed (out of memory, a crash).
+    python = tmp_path / "python"
+    python.write_text(f"#!/bin/sh\ncat > /dev/null\nexit {status}\n")
+    python.chmod(0o755)
+    mail = b"From: a@example.com\n\nbody \x00\xff\n"
+    result, _ = run(
+        checkout, "parsemail.sh", env=wrapped_env(tmp_path, python), stdin=mail
+    )
+    assert result == 75
+    assert kept_mails(tmp_path / "failed") == {"tmp": [], "new": [mail], "cur": []}
+
+
+def test_a_signal_ending_parsemail_is_a_retry_with_the_mail_kept(checkout, tmp_path):
+    python = tmp_path / "python"
+    python.write_text("#!/bin/sh\ncat > /dev/null\nkill -KILL $$\n")
+    python.chmod(0o755)
+    result, _ = run(checkout, "parsemail.sh", env=wrapped_env(tmp_path, python))
+    assert result == 75
+    assert kept_mails(tmp_path / "failed")["new"] == [b"mail"]
+
+
+def test_the_mail_is_saved_before_parsemail_runs(checkout, tmp_path):
+    python = tmp_path / "python"
+    python.write_text(
+        '#!/bin/sh\n{ echo "wrapped:$PATCHSERVER_PARSEMAIL_WRAPPED"; '
+        'cat "$PATCHSERVER_FAILED_MAIL_DIR"/tmp/*; } > "$RECORD"\nexit 0\n'
+    )
+    python.chmod(0o755)
+    result, lines = run(checkout, "parsemail.sh", env=wrapped_env(tmp_path, python))
+    assert (result, lines) == (0, ["wrapped:1", "mail"])
+
+
+def test_a_mail_that_cannot_be_saved_is_a_retry(checkout, tmp_path):
+    python = stand_in(tmp_path / "python", "python", 0)
+    (tmp_path / "failed").write_text("a file where the folder should be")
+    result, lines = run(checkout, "parsemail.sh", env=wrapped_env(tmp_path, python))
+    assert (result, lines) == (75, [])  # parsemail did not run
 
 
 @pytest.mark.parametrize("status", [0, 1, 75])
