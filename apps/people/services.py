@@ -156,13 +156,16 @@ def confirmation_send(*, confirmation: EmailConfirmation, base_url: str) -> None
             "validity_days": settings.CONFIRMATION_VALIDITY_DAYS,
         },
     )
-    message = EmailMessage(
-        subject, body, to=[header_value(confirmation.email, fold=False)]
-    )
+    mail_send(to=confirmation.email, subject=subject, body=body)
+
+
+def mail_send(*, to: str, subject: str, body: str) -> None:
+    """Mail ``body`` to the address ``to``; raise ``MailNotSent`` on failure."""
+    message = EmailMessage(subject, body, to=[header_value(to, fold=False)])
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
-        raise MailNotSent(confirmation.email, error) from error
+        raise MailNotSent(to, error) from error
 
 
 def confirmation_get(key: str) -> EmailConfirmation | None:

@@ -9,7 +9,6 @@ from django.core.validators import MinValueValidator
 
 from apps.people.models import MAX_ITEMS_PER_PAGE, User
 from apps.people.names import validate_name
-from apps.people.selectors import address_owner, username_taken
 
 NO_CHANGE = "*"
 
@@ -135,26 +134,14 @@ class RegistrationForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, strip=False)
 
     def clean_username(self):
+        # Whether the name is taken is said only by mail to the address
+        # given (apps.people.registration), like whether the address is.
         username = self.cleaned_data["username"]
         if not _USERNAME.match(username):
             raise ValidationError(
                 "Usernames may contain only letters, digits and underscores."
             )
-        if username_taken(username):
-            raise ValidationError(
-                "This username is already taken. Please choose another."
-            )
         return username
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        owner = address_owner(email)
-        if owner is not None:
-            raise ValidationError(
-                "This e-mail address is already in use by the account "
-                f"{owner.username}."
-            )
-        return email
 
     def clean(self):
         data = super().clean()

@@ -96,11 +96,6 @@ def test_registration_links_an_existing_person_keeping_its_name(client):
     ("overrides", "error"),
     [
         ({"username": "bad name"}, "letters, digits and underscores"),
-        (
-            {"username": "Taken"},
-            "This username is already taken. Please choose another.",
-        ),
-        ({"email": "TAKEN@example.org"}, "already in use by the account taken"),
         ({"email": "not-an-address"}, "Enter a valid email address."),
         ({"password": "123"}, "This password is too short."),
         ({"username": ""}, "This field is required."),
@@ -112,6 +107,36 @@ def test_registration_errors(client, overrides, error):
     assert error in text(response)
     assert not User.objects.filter(username="ada").exists()
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "mailed", "accounts"),
+    [
+        ({}, "To activate the account, follow this link", {"taken", "ada"}),
+        ({"username": "Taken"}, "That username is already taken", {"taken"}),
+        ({"email": "TAKEN@example.org"}, 'account "taken" already uses', {"taken"}),
+        ({"email": "linked@example.org"}, 'account "taken" already uses', {"taken"}),
+    ],
+)
+def test_registration_page_tells_nothing_of_other_accounts(
+    client, overrides, mailed, accounts
+):
+    """Whether a username or address exists is told only to the address, by mail."""
+    taken = UserFactory(username="taken", email="taken@example.org")
+    PersonFactory(email="linked@example.org", user=taken)
+    response = register(client, **overrides)
+    email = overrides.get("email", "ada@example.org")
+    assert text(response).replace(email, "ADDRESS") == (
+        text(
+            register(client.__class__(), username="fresh", email="f@x.example")
+        ).replace("f@x.example", "ADDRESS")
+    )
+    (message, *_) = mail.outbox
+    assert message.to == [email]
+    assert mailed in " ".join(message.body.split())
+    usernames = set(User.objects.values_list("username", flat=True))
+    assert usernames == accounts | {"fresh"}  # "fresh": the comparison's
+    assert "already" not in text(response)
 
 
 def test_registration_mail_failure_is_reported(client, settings):
@@ -256,6 +281,21 @@ def test_link_address_by_confirmation(client):
     assert "successfully linked dee@work.example.org" in text(response)
     person.refresh_from_db()
     assert (person.user, person.name) == (user, "Dee Dev")
+
+
+def test_link_confirmation_completes_only_for_the_account_that_asked(client):
+    asker = UserFactory(username="asker")
+    client.force_login(asker)
+    client.post("/user/link/", {"email": "shared@example.org"})
+    link = confirmation_link(mail.outbox[0])
+    client.force_login(UserFactory(username="reader"))
+    response = client.get(link)
+    assert response.status_code == 403
+    assert "Log out, then log in with that account" in text(response)
+    assert not Person.objects.filter(email="shared@example.org").exists()
+    client.force_login(asker)
+    assert "successfully linked shared@example.org" in text(client.get(link))
+    assert Person.objects.get(email="shared@example.org").user == asker
 
 
 def test_link_rejects_bad_addresses(client):

@@ -13,13 +13,12 @@ from django.views.decorators.http import require_http_methods
 from apps.notifications.services import optin_confirm, optout_confirm
 from apps.people.exceptions import MailNotSent
 from apps.people.models import EmailConfirmation
+from apps.people.registration import registration_request
 from apps.people.services import (
     confirmation_get,
     confirmation_is_expired,
-    confirmation_send,
     person_link_confirm,
     registration_confirm,
-    user_register,
 )
 from apps.web.forms import RegistrationForm
 from apps.web.views.common import site_base_url
@@ -29,23 +28,31 @@ from apps.web.views.common import site_base_url
 def register(request):
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        confirmation = user_register(**form.cleaned_data)
+        # The same page whether or not the address or username is known.
         try:
-            confirmation_send(
-                confirmation=confirmation, base_url=site_base_url(request)
-            )
+            registration_request(**form.cleaned_data, base_url=site_base_url(request))
         except MailNotSent:
             return render(
                 request, "people/register.html", {"form": form, "mail_error": True}
             )
         return render(
-            request, "people/register_done.html", {"email": confirmation.email}
+            request, "people/register_done.html", {"email": form.cleaned_data["email"]}
         )
     return render(request, "people/register.html", {"form": form})
 
 
 @login_required
 def _confirm_link(request, confirmation):
+    # The mail proves the address is the reader's; the login proves which
+    # account it joins. Someone else following the link (an address shared
+    # with or forwarded to them) must not link it to the asker's account.
+    if request.user.pk != confirmation.user_id:
+        return render(
+            request,
+            "people/confirm_other_account.html",
+            {"conf": confirmation},
+            status=403,
+        )
     person = person_link_confirm(confirmation=confirmation)
     return render(request, "people/link_done.html", {"person": person})
 
