@@ -26,6 +26,7 @@ from apps.api.versioning import hidden_names
 from apps.bundles.models import Bundle
 from apps.checks.models import Check
 from apps.events.models import Event
+from apps.patches import filters as patch_filters
 from apps.patches.models import Cover, Patch, Series, State
 from apps.people.models import Person, User
 from apps.projects.models import Project
@@ -274,7 +275,7 @@ class DateRangeFilterSet(VersionedFilterSet):
     before = DateFilter("date", lookup_expr="lt")
 
 
-class PatchFilterSet(DateRangeFilterSet):
+class PatchFilterSet(DateRangeFilterSet, patch_filters.PatchFilterSet):
     project = project_filter()
     series = id_filter("series", Series)
     submitter = person_filter()

@@ -1,234 +1,266 @@
 """The patch list's GET filters (upstream's ``patchwork/filters.py`` semantics).
 
-Each filter reads one query parameter, decides whether it applies, narrows
-the queryset, and describes itself for the filter summary ("Show patches
-with: State = Action Required | 12 patches"). Two filters are on by default
-(action-required states, not archived); bundle pages turn those defaults off.
+``PatchListFilterSet`` is the web's django-filter FilterSet over the domain's
+``apps.patches.filters.PatchFilterSet``. Each parameter's form field reads
+its value (a value naming nothing is ignored, as upstream ignores it) and
+its filter narrows the list. What only the web has lives here: two filters
+on by default (action-required states, not archived; bundle pages turn them
+off), a delegate pinned by the todo list, and the summary "Show patches
+with: State = Action Required" with links removing each filter.
 """
 
-from dataclasses import dataclass, field
-from typing import ClassVar
+from dataclasses import dataclass
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
+import django_filters
+from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 
+from apps.patches import filters as patch_filters
 from apps.patches import selectors as patch_selectors
-from apps.patches.models import Patch, State
+from apps.patches.models import Patch, Series, State
 from apps.people import selectors as people_selectors
-from apps.people.models import Person, User
+from apps.people.models import MAX_ITEMS_PER_PAGE, Person, User
 
 # The parameters the list keeps in its links (filters, then order and page).
 FILTER_PARAMS = ("series", "submitter", "state", "q", "archive", "delegate")
+# The values turning the default-on filters off.
+ANY_STATE = "*"
+BOTH = "both"
+NOBODY = "Nobody"
 
 
-def _as_int(value: str) -> int | None:
-    value = value.strip()
-    if value.isdigit():
-        return int(value)
-    return None
+def _as_int(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
 
 
-@dataclass
-class Filter:
-    """One parameter of the list; subclasses implement ``parse`` and ``apply``."""
+class _TextField(forms.Field):
+    """A stripped text value; subclasses turn it into what it names."""
 
-    param: ClassVar[str] = ""
-    label: ClassVar[str] = ""
-    # Default-on filters are removed by a parameter that turns them off.
-    default_on: ClassVar[bool] = False
-    off_value: ClassVar[str] = ""
+    def clean(self, value):
+        return self.read((value or "").strip())
 
-    raw: str = ""
-    active: bool = False
-    # Shown in the summary, e.g. "Action Required".
-    condition: str = ""
-    # A forced filter (todo list delegate) is shown but cannot be removed.
-    forced: bool = False
-
-    def parse(self, raw: str) -> None:
-        raise NotImplementedError
-
-    def apply(self, patches: QuerySet[Patch]) -> QuerySet[Patch]:
-        raise NotImplementedError
+    def read(self, text: str):
+        return text or None
 
 
-@dataclass
-class SeriesFilter(Filter):
-    param = "series"
-    label = "Series"
-    series_id: int | None = None
-
-    def parse(self, raw: str) -> None:
-        series_id = _as_int(raw)
-        series = (
-            patch_selectors.series_get(series_id) if series_id is not None else None
-        )
-        if series is None:
-            return
-        self.series_id = series.pk
-        self.active = True
-        self.condition = str(series)
-
-    def apply(self, patches):
-        return patches.filter(series_id=self.series_id)
+class SeriesField(_TextField):
+    def read(self, text: str) -> Series | None:
+        series_id = _as_int(text)
+        return patch_selectors.series_get(series_id) if series_id else None
 
 
-@dataclass
-class SubmitterFilter(Filter):
-    param = "submitter"
-    label = "Submitter"
-    person: Person | None = None
-    text: str = ""
+class SubmitterField(_TextField):
+    """A person's id, or a name some submitter's name contains."""
 
-    def parse(self, raw: str) -> None:
-        raw = raw.strip()
-        if not raw:
-            return
-        person_id = _as_int(raw)
+    def read(self, text: str) -> Person | str | None:
+        if not text:
+            return None
+        person_id = _as_int(text)
         if person_id is not None:
-            self.person = people_selectors.person_get(person_id)
-            if self.person is not None:
-                self.active = True
-                self.condition = self.person.name or self.person.email
-            return
+            return people_selectors.person_get(person_id)
         # Free text applies only when some submitter's name matches, so a
         # typo shows the unfiltered list rather than an empty one (upstream).
-        if people_selectors.person_name_matches(raw):
-            self.text = raw
-            self.active = True
-            self.condition = raw
-
-    def apply(self, patches):
-        if self.person is not None:
-            if self.person.user_id is not None:
-                return patches.filter(submitter__user_id=self.person.user_id)
-            return patches.filter(submitter=self.person)
-        return patches.filter(submitter__name__icontains=self.text)
+        return text if people_selectors.person_name_matches(text) else None
 
 
-@dataclass
-class StateFilter(Filter):
-    param = "state"
-    label = "State"
-    default_on = True
-    off_value = "*"
-    states: list[State] = field(default_factory=list)
-    state: State | None = None
-    any_state: bool = False
+class DelegateField(_TextField):
+    """A user's id, ``Nobody``, or text some username contains."""
 
-    def parse(self, raw: str) -> None:
-        raw = raw.strip()
-        if raw == "*":
-            self.any_state = True
-            return
-        state_id = _as_int(raw)
-        self.state = next((s for s in self.states if s.pk == state_id), None)
-        self.active = True
-        self.condition = self.state.name if self.state else "Action Required"
-
-    def apply(self, patches):
-        if self.state is not None:
-            return patches.filter(state=self.state)
-        # Ids rather than a join, so the list's indexes on state_id serve.
-        wanted = [state.pk for state in self.states if state.action_required]
-        return patches.filter(state_id__in=wanted)
-
-    @property
-    def form_value(self) -> str:
-        if self.any_state:
-            return "*"
-        return str(self.state.pk) if self.state else ""
-
-
-@dataclass
-class SearchFilter(Filter):
-    param = "q"
-    label = "Search"
-
-    def parse(self, raw: str) -> None:
-        self.raw = raw.strip()
-        if self.raw:
-            self.active = True
-            self.condition = self.raw
-
-    def apply(self, patches):
-        return patches.filter(name__icontains=self.raw)
-
-
-@dataclass
-class ArchiveFilter(Filter):
-    param = "archive"
-    label = "Archived"
-    default_on = True
-    off_value = "both"
-    archived: bool | None = False
-
-    def parse(self, raw: str) -> None:
-        raw = raw.strip()
-        if raw == "both":
-            self.archived = None
-            return
-        self.archived = raw == "true"
-        self.active = True
-        self.condition = "Yes" if self.archived else "No"
-
-    def apply(self, patches):
-        return patches.filter(archived=self.archived)
-
-    @property
-    def form_value(self) -> str:
-        if self.archived is None:
-            return "both"
-        return "true" if self.archived else ""
-
-
-@dataclass
-class DelegateFilter(Filter):
-    param = "delegate"
-    label = "Delegate"
-    user: User | None = None
-    nobody: bool = False
-    text: str = ""
-
-    def parse(self, raw: str) -> None:
-        raw = raw.strip()
-        if not raw:
-            return
-        if raw == "Nobody":
-            self.nobody = True
-            self.active = True
-            self.condition = "Nobody"
-            return
-        user_id = _as_int(raw)
+    def read(self, text: str) -> User | str | None:
+        if not text or text == NOBODY:
+            return text or None
+        user_id = _as_int(text)
         if user_id is not None:
-            self.user = people_selectors.user_get(user_id)
-            if self.user is not None:
-                self.active = True
-                self.condition = self.user.username
-            return
-        if people_selectors.username_matches(raw):
-            self.text = raw
-            self.active = True
-            self.condition = raw
+            return people_selectors.user_get(user_id)
+        return text if people_selectors.username_matches(text) else None
 
-    def force(self, user: User) -> None:
-        self.user = user
-        self.active = True
-        self.forced = True
-        self.condition = user.username
 
-    def apply(self, patches):
-        if self.nobody:
-            return patches.filter(delegate__isnull=True)
-        if self.user is not None:
-            return patches.filter(delegate=self.user)
-        return patches.filter(delegate__username__icontains=self.text)
+class StateField(_TextField):
+    """``*`` (any state), a state id, or anything else: action required."""
 
-    @property
-    def form_value(self) -> str:
-        if self.nobody:
-            return "Nobody"
-        return str(self.user.pk) if self.user else self.text
+    def __init__(self, *, states: list[State], **kwargs) -> None:
+        self.states = states
+        super().__init__(**kwargs)
+
+    def read(self, text: str) -> State | str:
+        if text == ANY_STATE:
+            return ANY_STATE
+        state_id = _as_int(text)
+        found = next((s for s in self.states if s.pk == state_id), None)
+        return found if found is not None else ""
+
+
+class ArchiveField(_TextField):
+    """``true``: archived only; ``both``: everything; anything else: unarchived."""
+
+    def read(self, text: str) -> bool | None:
+        return None if text == BOTH else text == "true"
+
+
+class SeriesFilter(django_filters.Filter):
+    field_class = SeriesField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(series_id=value.pk)
+
+
+class SubmitterFilter(django_filters.Filter):
+    field_class = SubmitterField
+
+    def filter(self, qs, value):
+        if isinstance(value, Person):
+            return patch_filters.submitted_by(qs, value)
+        return qs if value is None else qs.filter(submitter__name__icontains=value)
+
+
+class DelegateFilter(django_filters.Filter):
+    field_class = DelegateField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if isinstance(value, User) or value == NOBODY:
+            return patch_filters.delegated_to(qs, value if value != NOBODY else None)
+        return qs.filter(delegate__username__icontains=value)
+
+
+class StateFilter(django_filters.Filter):
+    field_class = StateField
+
+    def filter(self, qs, value):
+        if value == ANY_STATE:
+            return qs
+        if isinstance(value, State):
+            return qs.filter(state=value)
+        return patch_filters.needing_action(qs, self.extra["states"])
+
+
+class SearchFilter(django_filters.Filter):
+    field_class = _TextField
+
+    def filter(self, qs, value):
+        return qs if value is None else patch_filters.search_patches(qs, value)
+
+
+class ArchiveFilter(django_filters.Filter):
+    field_class = ArchiveField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(archived=value)
+
+
+class PatchListFilterSet(patch_filters.PatchFilterSet):
+    """The web list's filters, read from the request's GET data.
+
+    ``defaults`` False turns off the default-on filters (bundle pages show
+    every member); ``forced_delegate`` pins the delegate (todo lists);
+    ``with_delegate`` False drops the delegate filter (bundle pages).
+    """
+
+    series = SeriesFilter()
+    submitter = SubmitterFilter()
+    state = StateFilter()
+    q = SearchFilter()
+    archive = ArchiveFilter()
+    delegate = DelegateFilter()
+
+    # Default-on filters and the value turning each off.
+    DEFAULT_ON = {"state": ANY_STATE, "archive": BOTH}
+
+    def __init__(
+        self,
+        params,
+        queryset: QuerySet[Patch],
+        *,
+        request,
+        states: list[State],
+        defaults: bool = True,
+        forced_delegate: User | None = None,
+        with_delegate: bool = True,
+    ) -> None:
+        data = params.copy()
+        for name, off in self.DEFAULT_ON.items():
+            if name not in data:
+                data[name] = "" if defaults else off
+        if forced_delegate is not None:
+            data.pop("delegate", None)  # pinned below, not read
+        super().__init__(data, queryset, request=request)
+        self.params = params
+        self.forced_delegate = forced_delegate
+        self.filters["state"].extra["states"] = states
+        if not with_delegate:
+            del self.filters["delegate"]
+
+    def page_size(self) -> int:
+        """Return the rows per page: the user's profile's, else the site's."""
+        user = self.request.user
+        if user.is_authenticated:
+            # Clamped again here: rows written before the bound was enforced.
+            return min(max(1, user.items_per_page), MAX_ITEMS_PER_PAGE)
+        return max(1, settings.DEFAULT_ITEMS_PER_PAGE)
+
+    def filter_queryset(self, queryset):
+        if self.forced_delegate is not None:
+            self.form.cleaned_data["delegate"] = self.forced_delegate
+        return super().filter_queryset(queryset)
+
+    def chosen(self) -> dict:
+        """Return what each parameter selected (None: that filter is off)."""
+        self.qs  # noqa: B018 - cleans the form and pins a forced delegate
+        return self.form.cleaned_data
+
+    def kept_params(self) -> dict[str, str]:
+        """Return the filter parameters the request carried (for links)."""
+        return {
+            name: self.params[name]
+            for name in FILTER_PARAMS
+            if name in self.params and name in self.filters
+        }
+
+    def summary(self) -> list["SummaryItem"]:
+        """Return the active filters as the summary shows them, in order."""
+        kept = self.kept_params()
+        items = []
+        for name, value in self.chosen().items():
+            condition = _condition(name, value)
+            if condition is None:
+                continue
+            remove = None
+            if not (name == "delegate" and self.forced_delegate is not None):
+                without = {k: v for k, v in kept.items() if k != name}
+                if name in self.DEFAULT_ON:
+                    without[name] = self.DEFAULT_ON[name]
+                remove = urlencode(without)
+            items.append(SummaryItem(_LABELS[name], condition, remove))
+        return items
+
+
+_LABELS = {
+    "series": "Series",
+    "submitter": "Submitter",
+    "state": "State",
+    "q": "Search",
+    "archive": "Archived",
+    "delegate": "Delegate",
+}
+
+
+def _condition(name: str, value) -> str | None:
+    """Return how the summary shows a parameter's value (None: not filtering)."""
+    if value is None or value == ANY_STATE:
+        return None
+    if name == "state":
+        return value.name if isinstance(value, State) else "Action Required"
+    if name == "archive":
+        return "Yes" if value else "No"
+    if isinstance(value, Person):
+        return value.name or value.email
+    if isinstance(value, User):
+        return value.username
+    return str(value)
 
 
 @dataclass
@@ -239,74 +271,50 @@ class SummaryItem:
     remove_query: str | None
 
 
-class PatchFilters:
-    """All filters of one list page, parsed from the request's GET data.
+@dataclass
+class FilterForm:
+    """What the list's filter form shows: each parameter's current value."""
 
-    ``defaults`` False turns off the default-on filters (bundle pages show
-    every member); ``forced_delegate`` pins the delegate (todo lists);
-    ``with_delegate`` False drops the delegate filter (bundle pages).
-    """
+    summary: list[SummaryItem]
+    series: SimpleNamespace
+    submitter: SimpleNamespace
+    state: SimpleNamespace
+    search: SimpleNamespace
+    archive: SimpleNamespace
+    # None when the list has no delegate filter (bundle pages).
+    delegate: SimpleNamespace | None
 
-    def __init__(
-        self,
-        params,
-        *,
-        states: list[State],
-        defaults: bool = True,
-        forced_delegate: User | None = None,
-        with_delegate: bool = True,
-    ):
-        self.params = params
-        self.series = SeriesFilter()
-        self.submitter = SubmitterFilter()
-        self.state = StateFilter(states=states)
-        self.search = SearchFilter()
-        self.archive = ArchiveFilter()
-        self.delegate = DelegateFilter() if with_delegate else None
-        self.defaults = defaults
-        for flt in self.all():
-            raw = params.get(flt.param)
-            if raw is None and flt.default_on and not defaults:
-                raw = flt.off_value
-            if raw is None and not flt.default_on:
-                continue
-            flt.raw = raw or ""
-            flt.parse(flt.raw)
-        if forced_delegate is not None and self.delegate is not None:
-            self.delegate.force(forced_delegate)
 
-    def all(self) -> list[Filter]:
-        filters = [self.series, self.submitter, self.state, self.search, self.archive]
-        if self.delegate is not None:
-            filters.append(self.delegate)
-        return filters
+def _choice_value(value) -> str:
+    return str(value.pk) if value is not None and hasattr(value, "pk") else value or ""
 
-    def apply(self, patches: QuerySet[Patch]) -> QuerySet[Patch]:
-        for flt in self.all():
-            if flt.active:
-                patches = flt.apply(patches)
-        return patches
 
-    def kept_params(self) -> dict[str, str]:
-        """Return the filter parameters the request carried (for links)."""
-        return {
-            name: self.params[name]
-            for name in FILTER_PARAMS
-            if name in self.params and (self.delegate is not None or name != "delegate")
-        }
-
-    def summary(self) -> list[SummaryItem]:
-        items = []
-        kept = self.kept_params()
-        for flt in self.all():
-            if not flt.active:
-                continue
-            if flt.forced:
-                remove = None
-            else:
-                without = {k: v for k, v in kept.items() if k != flt.param}
-                if flt.default_on:
-                    without[flt.param] = flt.off_value
-                remove = urlencode(without)
-            items.append(SummaryItem(flt.label, flt.condition, remove))
-        return items
+def filter_form(filterset: PatchListFilterSet) -> FilterForm:
+    """Return the filter form's values and summary for ``filterset``."""
+    chosen = filterset.chosen()
+    series, state, delegate = chosen["series"], chosen["state"], chosen.get("delegate")
+    submitter, archive = chosen["submitter"], chosen["archive"]
+    return FilterForm(
+        summary=filterset.summary(),
+        series=SimpleNamespace(series_id=series.pk if series else None),
+        submitter=SimpleNamespace(
+            person=submitter if isinstance(submitter, Person) else None,
+            text=submitter if isinstance(submitter, str) else "",
+        ),
+        state=SimpleNamespace(
+            state=state if isinstance(state, State) else None,
+            form_value=_choice_value(state),
+        ),
+        search=SimpleNamespace(raw=chosen["q"] or ""),
+        archive=SimpleNamespace(
+            form_value=BOTH if archive is None else ("true" if archive else "")
+        ),
+        delegate=None
+        if "delegate" not in filterset.filters
+        else SimpleNamespace(
+            user=delegate if isinstance(delegate, User) else None,
+            nobody=delegate == NOBODY,
+            forced=filterset.forced_delegate is not None,
+            form_value=_choice_value(delegate),
+        ),
+    )

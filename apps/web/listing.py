@@ -8,14 +8,13 @@ filter summary, sort links, page navigator and the page's rows.
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
 
 from apps.patches import selectors as patch_selectors
 from apps.patches.models import Patch, State, Tag
-from apps.people.models import MAX_ITEMS_PER_PAGE, User
-from apps.web.filters import PatchFilters
+from apps.people.models import User
+from apps.web.filters import FilterForm, PatchListFilterSet, filter_form
 
 # order parameter -> model field.
 ORDER_FIELDS = {
@@ -85,13 +84,6 @@ def page_numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
-def page_size_for(user) -> int:
-    if user.is_authenticated:
-        # Clamped again here: rows written before the bound was enforced.
-        return min(max(1, user.items_per_page), MAX_ITEMS_PER_PAGE)
-    return max(1, settings.DEFAULT_ITEMS_PER_PAGE)
-
-
 def _page(paginator: Paginator, raw: str | None) -> Page:
     """Return the page ``raw`` names; a bad number gives the nearest page.
 
@@ -131,7 +123,7 @@ class PatchList:
     pages: list[PageLink]
     previous_href: str | None
     next_href: str | None
-    filters: PatchFilters
+    filters: FilterForm
     order: ListOrder
     sort_headers: dict[str, SortHeader]
     tags: list[Tag]
@@ -153,8 +145,10 @@ def build_patch_list(
 ) -> PatchList:
     """Filter, order and paginate ``patches`` as the request asks."""
     states = states if states is not None else patch_selectors.state_list()
-    filters = PatchFilters(
+    filters = PatchListFilterSet(
         request.GET,
+        patches,
+        request=request,
         states=states,
         defaults=default_filters,
         forced_delegate=forced_delegate,
@@ -165,12 +159,11 @@ def build_patch_list(
         if sortable
         else default_order
     )
-    filtered = filters.apply(patches)
+    filtered = filters.qs
     # Ordered, as Paginator expects; its count() leaves the order out.
     ordered = filtered.order_by(*order.order_by())
-    paginator = Paginator(ordered, page_size_for(request.user))
-    page = _page(paginator, request.GET.get("page"))
-    number, last = page.number, paginator.num_pages
+    paginator = Paginator(ordered, filters.page_size())
+    number = _page(paginator, request.GET.get("page")).number
     tags = patch_selectors.tag_columns()
     # The page's rows are read by the selector (ids first, then values),
     # not through ``page.object_list``.
@@ -181,36 +174,47 @@ def build_patch_list(
         size=paginator.per_page,
         tags=tags,
     )
-
     kept = filters.kept_params()
     # Page links keep an explicitly chosen order (upstream drops it).
     chosen = sortable and "order" in request.GET and order.key in ORDER_FIELDS
-    order_param = {"order": order.param} if chosen else {}
-
-    def page_href(page: int) -> str:
-        return "?" + urlencode({**kept, **order_param, "page": page})
-
-    pages = [
-        PageLink(n, page_href(n) if n else "", n == number)
-        for n in page_numbers(number, last)
-    ]
+    links = _PageLinks({**kept, **({"order": order.param} if chosen else {})})
     return PatchList(
         rows=rows,
         total=paginator.count,
         page_number=number,
-        last_page=last,
-        pages=pages if last > 1 else [],
-        previous_href=page_href(number - 1) if number > 1 else None,
-        next_href=page_href(number + 1) if number < last else None,
-        filters=filters,
+        last_page=paginator.num_pages,
+        filters=filter_form(filters),
         order=order,
         sort_headers=_sort_headers(kept, order, sortable),
         tags=tags,
         states=states,
-        query=urlencode(
-            {**kept, **order_param, **({"page": number} if number > 1 else {})}
-        ),
+        **links.around(number, paginator.num_pages),
     )
+
+
+@dataclass
+class _PageLinks:
+    """Links to the list's pages, keeping its filters (and a chosen order)."""
+
+    params: dict[str, str]
+
+    def href(self, page: int) -> str:
+        return "?" + urlencode({**self.params, "page": page})
+
+    def around(self, number: int, last: int) -> dict:
+        """Return the navigator's links and the current view's query string."""
+        pages = [
+            PageLink(n, self.href(n) if n else "", n == number)
+            for n in page_numbers(number, last)
+        ]
+        return {
+            "pages": pages if last > 1 else [],
+            "previous_href": self.href(number - 1) if number > 1 else None,
+            "next_href": self.href(number + 1) if number < last else None,
+            "query": urlencode(
+                {**self.params, **({"page": number} if number > 1 else {})}
+            ),
+        }
 
 
 _SORTABLE = (

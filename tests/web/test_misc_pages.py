@@ -203,6 +203,20 @@ def test_todo_pages(client, project, maintainer, states):
     ) == [todo.pk]
 
 
+def test_todo_list_delegate_is_pinned(client, project, maintainer):
+    """A delegate parameter cannot change whose todo list it is, nor be removed."""
+    from tests.web.html import row_ids
+
+    todo = PatchFactory(project=project, delegate=maintainer)
+    PatchFactory(project=project)
+    client.force_login(maintainer)
+    for delegate in ("Nobody", str(UserFactory().pk), "main"):
+        response = client.get(f"/user/todo/{project.linkname}/?delegate={delegate}")
+        assert row_ids(response) == [todo.pk]
+        assert "Delegate = maintainer" in text(response)
+    assert 'aria-label="Remove filter Delegate"' not in response.content.decode()
+
+
 def test_empty_todo(client):
     client.force_login(UserFactory())
     assert "No todo lists" in text(client.get("/user/todo/"))
