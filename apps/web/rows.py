@@ -69,9 +69,9 @@ def _checks_cell(patch) -> str:
     return f'<td class="checks" data-label="S/W/F">{" ".join(spans)}</td>'
 
 
-def _row(patch, options: RowOptions, tag_label: str, list_paths: dict) -> str:
+def _leading_cells(patch, options: RowOptions, url: str) -> list[str]:
+    """Return the selection box, id, name and series cells."""
     pk = int(patch.pk)
-    url = _e(links.patch_path(patch.linkname, patch.msgid))
     name = patch.name or "[no subject]"
     cells = []
     if options.selectable:
@@ -94,44 +94,66 @@ def _row(patch, options: RowOptions, tag_label: str, list_paths: dict) -> str:
         )
     else:
         cells.append('<td class="series" data-label="Series"></td>')
-    cells.append(_tags_cell(patch, options, tag_label))
-    cells.append(_checks_cell(patch))
-    cells.append(
-        f'<td class="date" data-label="Date"><time datetime="{patch.date.isoformat()}">'
-        f"{patch.date:%Y-%m-%d}</time></td>"
-    )
+    return cells
+
+
+def _people_cells(patch, list_paths: dict) -> list[str]:
+    """Return the submitter (linking to their patches) and delegate cells."""
     list_path = list_paths.get(patch.project_id)
     if list_path is None:
         list_path = list_paths[patch.project_id] = _e(
             reverse("patch-list", args=[patch.linkname])
         )
     submitter = patch.submitter
-    cells.append(
+    delegate = patch.delegate_username or ""
+    return [
         f'<td class="submitter" data-label="Submitter"><a href="{list_path}'
         f'?submitter={int(submitter.pk)}">'
-        f"{_e(submitter.name or submitter.email)}</a></td>"
-    )
-    delegate = patch.delegate_username or ""
-    cells.append(f'<td class="delegate" data-label="Delegate">{_e(delegate)}</td>')
+        f"{_e(submitter.name or submitter.email)}</a></td>",
+        f'<td class="delegate" data-label="Delegate">{_e(delegate)}</td>',
+    ]
+
+
+def _state_cell(patch) -> str:
     archived = (
         ' <span class="archived-mark" title="Archived">archived</span>'
         if patch.archived
         else ""
     )
-    cells.append(
+    return (
         f'<td class="state"><span class="state-badge state-{_e(patch.state_slug)}">'
         f"{_e(patch.state_name)}</span>{archived}</td>"
     )
+
+
+def _reorder_cell(patch) -> str:
+    pk = int(patch.pk)
+    name = _e(patch.name or "[no subject]")
+    return (
+        '<td class="reorder"><span class="move-buttons">'
+        f'<button type="submit" form="reorder-form" name="move" value="up:{pk}" '
+        f'class="move up" title="Move up" aria-label="Move {name} up">'
+        "&uarr;</button>"
+        f'<button type="submit" form="reorder-form" name="move" '
+        f'value="down:{pk}" class="move down" title="Move down" '
+        f'aria-label="Move {name} down">&darr;</button></span></td>'
+    )
+
+
+def _row(patch, options: RowOptions, tag_label: str, list_paths: dict) -> str:
+    pk = int(patch.pk)
+    url = _e(links.patch_path(patch.linkname, patch.msgid))
+    cells = [
+        *_leading_cells(patch, options, url),
+        _tags_cell(patch, options, tag_label),
+        _checks_cell(patch),
+        f'<td class="date" data-label="Date"><time datetime="{patch.date.isoformat()}">'
+        f"{patch.date:%Y-%m-%d}</time></td>",
+        *_people_cells(patch, list_paths),
+        _state_cell(patch),
+    ]
     if options.reorderable:
-        cells.append(
-            '<td class="reorder"><span class="move-buttons">'
-            f'<button type="submit" form="reorder-form" name="move" value="up:{pk}" '
-            f'class="move up" title="Move up" aria-label="Move {_e(name)} up">'
-            "&uarr;</button>"
-            f'<button type="submit" form="reorder-form" name="move" '
-            f'value="down:{pk}" class="move down" title="Move down" '
-            f'aria-label="Move {_e(name)} down">&darr;</button></span></td>'
-        )
+        cells.append(_reorder_cell(patch))
     return (
         f'<tr id="patch-row:{pk}" data-patch-id="{pk}" data-href="{url}">'
         + "".join(cells)
