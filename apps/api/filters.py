@@ -26,6 +26,7 @@ from apps.api.versioning import hidden_names
 from apps.bundles.models import Bundle
 from apps.checks.models import Check
 from apps.events.models import Event
+from apps.ids import parse_id
 from apps.patches import filters as patch_filters
 from apps.patches.models import Cover, Patch, Series, State
 from apps.people.models import Person, User
@@ -75,7 +76,8 @@ def id_or(alternate: str | None) -> Resolver:
 
     def resolve(value: str) -> Q | None:
         if value.isascii() and value.isdigit():
-            return Q(pk=int(value))
+            pk = parse_id(value)
+            return Q(pk=pk) if pk is not None else None
         if alternate is None:
             return None
         return Q(**{f"{alternate}__iexact": value})
@@ -90,7 +92,8 @@ def state_lookup(value: str) -> Q | None:
     the ten default states; rest-api.md §6.2 Deviation).
     """
     if value.isascii() and value.isdigit():
-        return Q(pk=int(value))
+        pk = parse_id(value)
+        return Q(pk=pk) if pk is not None else None
     return Q(name__iexact=value.replace("-", " ")) | Q(slug__iexact=value)
 
 
@@ -217,8 +220,9 @@ class CheckStateField(forms.Field):
         names = {label: code for code, label in Check.State.choices}
         codes = []
         for item in values:
-            if item.isascii() and item.isdigit() and int(item) in names.values():
-                codes.append(int(item))
+            code = parse_id(item) if item.isascii() else None
+            if code is not None and code in names.values():
+                codes.append(code)
             elif item in names:
                 codes.append(names[item])
             else:

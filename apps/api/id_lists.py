@@ -9,8 +9,7 @@ the largest API page.
 from django.conf import settings
 from rest_framework import serializers
 
-# The largest value a primary key column holds (64-bit signed).
-_MAX_ID = 2**63 - 1
+from apps.ids import MAX_ID, parse_id
 
 
 def as_id(value: object) -> int | None:
@@ -24,11 +23,7 @@ def as_id(value: object) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
-        digits = value.strip()
-        # Longer strings cannot name a 64-bit id; int() of them is slow.
-        if not digits.isdecimal() or len(digits) > 20:
-            return None
-        value = int(digits)
+        return parse_id(value)
     if not isinstance(value, int):
         return None
     return value
@@ -59,7 +54,7 @@ class IdListField(serializers.ManyRelatedField):
         if len(items) > max_length:
             self.fail("too_long", max_length=max_length)
         ids = [as_id(item) for item in items]
-        wanted = {pk for pk in ids if pk is not None and 0 < pk <= _MAX_ID}
+        wanted = {pk for pk in ids if pk is not None and 0 < pk <= MAX_ID}
         queryset = self.child_relation.get_queryset()
         assert queryset is not None  # the child relations are given one
         found = queryset.in_bulk(wanted) if wanted else {}

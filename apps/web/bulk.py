@@ -21,6 +21,7 @@ from apps.bundles.services import (
     bundle_create,
     bundle_remove_patches,
 )
+from apps.ids import parse_id
 from apps.patches import rules
 from apps.patches.exceptions import PatchError
 from apps.patches.models import Patch
@@ -43,9 +44,9 @@ def selected_patch_ids(post) -> list[int]:
     ids = []
     for key, value in post.items():
         if key.startswith("patch_id:") and value:
-            raw = key.removeprefix("patch_id:")
-            if raw.isdigit():
-                ids.append(int(raw))
+            patch_id = parse_id(key.removeprefix("patch_id:"))
+            if patch_id is not None:
+                ids.append(patch_id)
     return ids
 
 
@@ -147,7 +148,8 @@ def add_to_bundle(request, *, bundle_id: str, patches: list[Patch]) -> Outcome:
     bundle_id = bundle_id.strip()
     if not bundle_id:
         return Outcome(["No bundle was selected"])
-    bundle = bundle_get_by_id(int(bundle_id)) if bundle_id.isdigit() else None
+    parsed = parse_id(bundle_id)
+    bundle = bundle_get_by_id(parsed) if parsed is not None else None
     if bundle is None:
         raise Http404("No such bundle.")
     if not bundle_rules.can_edit_bundle(request.user, bundle):

@@ -18,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 
+from apps.ids import parse_id
 from apps.patches import filters as patch_filters
 from apps.patches import selectors as patch_selectors
 from apps.patches.models import Patch, Series, State
@@ -32,10 +33,6 @@ BOTH = "both"
 NOBODY = "Nobody"
 
 
-def _as_int(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
-
-
 class _TextField(forms.Field):
     """A stripped text value; subclasses turn it into what it names."""
 
@@ -48,7 +45,7 @@ class _TextField(forms.Field):
 
 class SeriesField(_TextField):
     def read(self, text: str) -> Series | None:
-        series_id = _as_int(text)
+        series_id = parse_id(text)
         return patch_selectors.series_get(series_id) if series_id else None
 
 
@@ -58,7 +55,7 @@ class SubmitterField(_TextField):
     def read(self, text: str) -> Person | str | None:
         if not text:
             return None
-        person_id = _as_int(text)
+        person_id = parse_id(text)
         if person_id is not None:
             return people_selectors.person_get(person_id)
         # Free text applies only when some submitter's name matches, so a
@@ -72,7 +69,7 @@ class DelegateField(_TextField):
     def read(self, text: str) -> User | str | None:
         if not text or text == NOBODY:
             return text or None
-        user_id = _as_int(text)
+        user_id = parse_id(text)
         if user_id is not None:
             return people_selectors.user_get(user_id)
         return text if people_selectors.username_matches(text) else None
@@ -88,7 +85,7 @@ class StateField(_TextField):
     def read(self, text: str) -> State | str:
         if text == ANY_STATE:
             return ANY_STATE
-        state_id = _as_int(text)
+        state_id = parse_id(text)
         found = next((s for s in self.states if s.pk == state_id), None)
         return found if found is not None else ""
 

@@ -8,3 +8,24 @@ def test_absolute_form_request_target_is_routed(client, settings):
     response = client.get("/", PATH_INFO="http://testserver/xmlrpc/")
     assert response.status_code == 200
     assert b"XML-RPC API" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["q=%00", "submitter=a%00b", "x%00=1", "q=1&q=%00"])
+def test_a_nul_in_the_query_string_is_a_400(client, project, query):
+    response = client.get(f"/project/{project.linkname}/list/?{query}")
+    assert response.status_code == 400
+    assert response.content == b"NUL characters are not allowed in the query string."
+
+
+@pytest.mark.django_db
+def test_an_encoded_percent_zero_zero_is_not_a_nul(client, project):
+    response = client.get(f"/project/{project.linkname}/list/?q=%2500")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_rest_api_answers_a_nul_with_an_empty_list(client):
+    response = client.get("/api/patches/?q=%00")
+    assert response.status_code == 200
+    assert response.json() == []

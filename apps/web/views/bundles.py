@@ -12,6 +12,7 @@ from apps.bundles import selectors as bundle_selectors
 from apps.bundles.exceptions import DuplicateBundleName
 from apps.bundles.models import Bundle
 from apps.bundles.services import bundle_delete, bundle_reorder, bundle_update
+from apps.ids import parse_id
 from apps.patches import links
 from apps.web.bulk import Outcome
 from apps.web.forms import BundleSettingsForm
@@ -25,8 +26,9 @@ def _delete_posted_bundle(request) -> None:
     if request.POST.get("form_name") != "deletebundleform":
         return
     raw_id = request.POST.get("bundle_id", "")
+    bundle_id = parse_id(raw_id)
     bundle = (
-        bundle_selectors.bundle_get_by_id(int(raw_id)) if raw_id.isdigit() else None
+        bundle_selectors.bundle_get_by_id(bundle_id) if bundle_id is not None else None
     )
     # Upstream deletes whatever id is posted; only the owner may.
     if bundle is None or not bundle_rules.can_edit_bundle(request.user, bundle):
@@ -102,10 +104,11 @@ def _save_settings(request, bundle: Bundle):
 def _parse_ids(values) -> list[int]:
     ids = []
     for value in values:
-        if not value.strip().isdigit():
+        patch_id = parse_id(value)
+        if patch_id is None:
             raise Http404("Unknown patch in the new order.")
-        if int(value) not in ids:
-            ids.append(int(value))
+        if patch_id not in ids:
+            ids.append(patch_id)
     return ids
 
 

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from apps.api.throttling import ThrottledBasicAuthentication
 from apps.bundles.rules import can_view_bundle
 from apps.bundles.selectors import bundle_get, bundle_mbox_patches
+from apps.ids import parse_id
 from apps.patches import links, mbox
 from apps.patches.models import Patch
 from apps.patches.selectors import (
@@ -53,7 +54,7 @@ def patch_mbox(request, linkname: str, msgid: str):
     if wanted:
         if patch.series_id is None:
             raise Http404("This patch is not part of a series.")
-        if wanted != "*" and not (wanted.isdigit() and int(wanted) == patch.series_id):
+        if wanted != "*" and parse_id(wanted) != patch.series_id:
             raise Http404(f"This patch is not part of series {wanted}.")
         if patch.number is not None:
             earlier = series_mbox_patches(series_id=patch.series_id, below=patch.number)
