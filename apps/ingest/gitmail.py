@@ -61,8 +61,11 @@ def _git(repo: Path, *args: str) -> list[str]:
 
 
 def _failure(repo: Path, stderr: bytes) -> GitError:
+    """Make the error git reported: its "fatal:" line, not the advice after."""
     lines = stderr.decode("utf-8", "replace").strip().splitlines()
-    return GitError(f"{repo}: {lines[-1] if lines else 'git failed'}")
+    errors = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    reason = (errors or lines or ["git failed"])[0]
+    return GitError(f"{repo}: {reason}")
 
 
 def head(repo: Path) -> str | None:

@@ -253,6 +253,25 @@ def test_git_missing_is_said(tmp_path, monkeypatch):
         run(path)
 
 
+def test_git_advice_after_its_error_is_left_out(tmp_path, monkeypatch):
+    """git's advice after "fatal:" (dubious ownership) does not hide the reason."""
+    fake = tmp_path / "git"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "echo \"fatal: detected dubious ownership in repository at '$1'\" >&2\n"
+        "echo 'To add an exception for this directory, call:' >&2\n"
+        "echo '' >&2\n"
+        "echo '        git config --global --add safe.directory x' >&2\n"
+        "exit 128\n"
+    )
+    fake.chmod(0o755)
+    path = inbox.write_v2(tmp_path / "list", [[patch(1)]])
+    monkeypatch.setattr("apps.ingest.gitmail.GIT", str(fake))
+
+    with pytest.raises(CommandError, match=r"0\.git: fatal: detected dubious owner"):
+        run(path)
+
+
 def _loose_object(repo: Path, object_id: str) -> Path:
     return repo / "objects" / object_id[:2] / object_id[2:]
 
