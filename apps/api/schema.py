@@ -9,6 +9,9 @@ them; the extensions below only name the types of our custom fields.
 
 import re
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from drf_spectacular.authentication import BasicScheme
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.generators import SchemaGenerator
@@ -16,6 +19,7 @@ from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.plumbing import build_mock_request as _build_mock_request
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.response import Response
 
 from apps.api.versioning import API_VERSIONS, LATEST, as_tuple, hidden_names
 
@@ -155,6 +159,13 @@ class PayloadFieldExtension(OpenApiSerializerFieldExtension):
         }
 
 
+class ThrottledBasicScheme(BasicScheme):
+    """HTTP Basic with its failure limit is HTTP Basic to clients."""
+
+    target_class = "apps.api.throttling.ThrottledBasicAuthentication"
+    priority = 0
+
+
 class VersionedSchemaGenerator(SchemaGenerator):
     """Describe one API version: only its routes, under its own path prefix."""
 
@@ -204,6 +215,18 @@ class VersionedFilterExtension(DjangoFilterExtension):
         ]
 
 
+# The generated document of each version. It depends only on the code (the
+# views, serializers and filter sets), so it is built once per process:
+# building it walks every route and takes far longer than serving it.
+_documents: dict[str, dict] = {}
+
+
+@receiver(setting_changed)
+def _forget_documents(**kwargs) -> None:
+    # Tests change the URLconf and switches the document reflects.
+    _documents.clear()
+
+
 class SchemaView(SpectacularAPIView):
     # Not an API resource itself: keep it out of the document it serves.
     schema = None
@@ -212,6 +235,21 @@ class SchemaView(SpectacularAPIView):
     def _get_version_parameter(self, request):
         version = request.GET.get("version")
         return version if version in API_VERSIONS else LATEST
+
+    def _get_schema_response(self, request):
+        version = self._get_version_parameter(request)
+        document = _documents.get(version)
+        if document is None:
+            generator = self.generator_class(
+                urlconf=self.urlconf, api_version=version, patterns=self.patterns
+            )
+            document = generator.get_schema(request=request, public=self.serve_public)
+            _documents[version] = document
+        filename = self._get_filename(request, version)
+        return Response(
+            data=document,
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
 
 
 schema_view = SchemaView.as_view(custom_settings=SETTINGS)

@@ -95,3 +95,40 @@ def test_older_version_document(client):
 def test_json_form(client):
     response = document(client, "?format=json")
     assert json.loads(response.content)["paths"]
+
+
+def test_each_version_is_built_once_and_served_from_then_on(client, monkeypatch):
+    from apps.api import schema
+
+    schema._documents.clear()
+    built = []
+    original = schema.VersionedSchemaGenerator.get_schema
+
+    def counting(self, *args, **kwargs):
+        built.append(self.api_version)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(schema.VersionedSchemaGenerator, "get_schema", counting)
+    first = document(client, "?format=json").json()
+    again = document(client, "?format=json").json()
+    as_yaml = yaml.safe_load(document(client).content)
+    older = document(client, "?format=json&version=1.0").json()
+    older_again = document(client, "?format=json&version=1.0").json()
+    assert built == [schema.LATEST, "1.0"]
+    assert first == again == as_yaml
+    assert older == older_again != first
+    assert "/api/1.0/patches/" in older["paths"]
+
+
+def test_clients_are_told_of_basic_and_token_authentication(client):
+    doc = document(client, "?format=json").json()
+    assert doc["components"]["securitySchemes"] == {
+        "basicAuth": {"type": "http", "scheme": "basic"},
+        "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
+        "tokenAuth": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'Token-based authentication with required prefix "Token"',
+        },
+    }
