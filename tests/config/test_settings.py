@@ -49,11 +49,32 @@ def settings_json(names: list[str], env: dict[str, str], tmp_path) -> dict:
     return json.loads(result.stdout)
 
 
-def test_check_deploy_is_clean_with_production_environment(tmp_path):
+def documented_production_environment() -> dict[str, str]:
+    """Return the variables README.md gives for a production instance."""
+    readme = (REPO / "README.md").read_text()
+    _, marker, rest = readme.partition("<!-- production-environment")
+    assert marker, "README.md lost its production environment"
+    block = rest.split("```sh\n", 1)[1].split("```", 1)[0]
+    variables = dict(line.split("=", 1) for line in block.splitlines() if line)
+    # The one value the reader makes up.
+    variables["DJANGO_SECRET_KEY"] = PRODUCTION_ENV["DJANGO_SECRET_KEY"]
+    return variables
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [PRODUCTION_ENV, documented_production_environment()],
+    ids=["minimal", "documented"],
+)
+def test_check_deploy_is_clean_with_production_environment(tmp_path, environment):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env={k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
-        | PRODUCTION_ENV
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO", "DEBUG", "SECURE_", "DATABASE_URL"))
+        }
+        | environment
         | {
             "PATCHSERVER_DATA_DIR": str(tmp_path),
             "DJANGO_SETTINGS_MODULE": "patchserver.settings",
@@ -64,7 +85,22 @@ def test_check_deploy_is_clean_with_production_environment(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues" in result.stdout
+    assert "System check identified no issues (1 silenced)" in result.stdout
+
+
+def test_hsts_preload_is_opt_in(tmp_path):
+    names = ["SECURE_HSTS_PRELOAD", "SECURE_HSTS_SECONDS", "SILENCED_SYSTEM_CHECKS"]
+    assert settings_json(names, PRODUCTION_ENV, tmp_path) == {
+        "SECURE_HSTS_PRELOAD": False,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SILENCED_SYSTEM_CHECKS": ["security.W021"],
+    }
+    chosen = PRODUCTION_ENV | {"SECURE_HSTS_PRELOAD": "1"}
+    assert settings_json(names, chosen, tmp_path) == {
+        "SECURE_HSTS_PRELOAD": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SILENCED_SYSTEM_CHECKS": [],
+    }
 
 
 def test_secret_key_is_required_without_debug(tmp_path):
