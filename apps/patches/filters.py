@@ -7,22 +7,30 @@ repeated references): each interface declares its parameters in its
 subclass (``apps.api.filters``, ``apps.web.filters``), and the narrowing both
 need lives here.
 
-``search_patches`` is the one place a free-text search narrows patches: a
-richer search language replaces its body, and every list using it follows.
+Free-text search is decided in one place, ``patch_search_term``: how a
+search term matches a patch. The web list searches with its whole text
+(``search_patches``), the REST API ANDs its ``q`` terms (upstream's two
+behaviours); a richer search language replaces that function, and both
+lists follow.
 """
 
 from collections.abc import Iterable
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.patches.models import Patch, State
 from apps.people.models import Person, User
 
 
+def patch_search_term(term: str) -> Q:
+    """Return the condition of patches a search term finds: in the name, any case."""
+    return Q(name__icontains=term)
+
+
 def search_patches(patches: QuerySet[Patch], text: str) -> QuerySet[Patch]:
-    """Return the patches ``text`` finds: for now, its words in the name as typed."""
-    return patches.filter(name__icontains=text)
+    """Return the patches the search text ``text`` (taken whole) finds."""
+    return patches.filter(patch_search_term(text))
 
 
 def needing_action(

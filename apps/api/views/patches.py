@@ -11,6 +11,7 @@ from apps.patches.exceptions import (
     RelationConflict,
     RelationForbidden,
 )
+from apps.patches.filters import patch_search_term
 from apps.patches.selectors import patch_detail_queryset, patch_list
 from apps.patches.services.relations import patch_set_related
 from apps.patches.services.updates import patch_update
@@ -23,6 +24,8 @@ class PatchList(ApiViewMixin, generics.ListAPIView):
     permission_classes = (CanEditPatch,)
     filterset_class = PatchFilterSet
     search_fields = ("name",)
+    # How one ``q`` term matches a patch: the domain's rule, shared with the web.
+    search_q = staticmethod(patch_search_term)
     ordering_map = {
         "id": "id",
         "name": "name",
