@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed-stamp
 # Development runs only: `make run` is a local demo server, not a deployment.
 RUN_ENV := DEBUG=1 ENABLE_XMLRPC=1
 
-.PHONY: help venv run test lint format migrations mutation clean
+.PHONY: help venv run test lint format migrations mutation openapi clean
 
 help:
 	@echo "make run    set up a virtualenv and the SQLite database, load demo data,"
 	@echo "            serve on http://127.0.0.1:$(PORT)/ (PORT=8001 to change)"
 	@echo "make test   set up the virtualenv and run linters and every test"
 	@echo "make format reformat the code with ruff"
+	@echo "make openapi  rewrite the API's OpenAPI documents in docs/api/"
 	@echo "make mutation  mutation testing of the security- and data-critical"
 	@echo "            modules, scored per module (GROUPS=rules to run one group)"
 
@@ -41,6 +42,10 @@ test: lint
 # Not part of `make test`: it takes an hour or more on two cores.
 mutation: $(STAMP)
 	$(PY) tools/mutation.py -v $(GROUPS)
+
+# After changing a view, serializer or filter: tests fail until this is run.
+openapi: $(STAMP)
+	DEBUG=1 $(PY) manage.py openapi
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .

@@ -13,11 +13,10 @@ it (plus the series' cover letter, which gives the series its name).
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-SEED_FILE = (
-    Path(__file__).resolve().parent / "fixtures/seed/patch-detail-browsable-api.txt"
-)
+from tests.paths import REPO
+
+SEED_FILE = REPO / "tests/fixtures/seed/patch-detail-browsable-api.txt"
 LIST_ID = "widgets-dev.lists.example.org"
 COVER_MSGID = "<20240307150500.88121-1-ada@example.org>"
 

@@ -3,7 +3,7 @@
 import pytest
 from jsonschema import ValidationError
 
-from tests.api.contract import check_response
+from tests.api.contract import check_keys, check_response
 
 GOOD_PERSON = {
     "id": 1,
@@ -26,8 +26,11 @@ def test_rejects_an_extra_key():
 def test_rejects_a_missing_key():
     body = dict(GOOD_PERSON)
     del body["user"]
-    with pytest.raises(AssertionError, match="missing"):
+    # Our document requires every field; the key check would catch it too.
+    with pytest.raises(ValidationError, match="'user' is a required property"):
         check_response("GET", "/api/people/1/", 200, body)
+    with pytest.raises(AssertionError, match="missing"):
+        check_keys("person", body, "1.4")
 
 
 def test_rejects_a_field_of_a_later_version():
@@ -61,8 +64,43 @@ def test_rejects_an_object_where_lists_are_bare_arrays():
 
 def test_checks_nested_objects():
     nested = {**GOOD_PERSON, "user": {"id": 1, "url": "u", "username": "x"}}
-    with pytest.raises(AssertionError, match="user_embedded"):
+    with pytest.raises(ValidationError, match="is not valid under any"):
         check_response("GET", "/api/people/1/", 200, nested)
+    with pytest.raises(AssertionError, match="user_embedded"):
+        check_keys("person", nested, "1.4")
+
+
+def test_accepts_what_the_document_allows_to_be_null_or_left_out():
+    series = {
+        "id": 1,
+        "url": "u",
+        "web_url": "w",
+        "project": {
+            "id": 1,
+            "url": "u",
+            "name": "n",
+            "link_name": "l",
+            "list_id": "i",
+            "list_email": "e",
+            "web_url": "",
+            "scm_url": "",
+            "webscm_url": "",
+            "list_archive_url": "",
+            "list_archive_url_format": "",
+            "commit_url_format": "",
+        },
+        "name": None,
+        "date": "2024-01-01T00:00:00",
+        "submitter": {"id": 1, "url": "u", "name": None, "email": "a@x"},
+        "version": 1,
+        "total": 1,
+        "received_total": 1,
+        "received_all": True,
+        "mbox": "m",
+        "cover_letter": None,
+        "patches": [],
+    }
+    check_response("GET", "/api/series/1/", 200, series)
 
 
 def test_error_bodies_have_only_detail():

@@ -1,11 +1,13 @@
-"""The OpenAPI document of our own API, generated from the views (§ issue)."""
+"""The OpenAPI documents of our own API, generated from the views and committed."""
 
+import io
 import json
 
 import pytest
 import yaml
+from django.core.management import CommandError, call_command
 
-from tests.api.contract import DETAIL_EXTRA, expected_keys
+from tests.api.contract import DETAIL_EXTRA, DOCUMENTS, VERSIONS, expected_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +134,64 @@ def test_clients_are_told_of_basic_and_token_authentication(client):
             "description": 'Token-based authentication with required prefix "Token"',
         },
     }
+
+
+# --- The committed documents (docs/api/) ---------------------------------------
+
+
+def test_committed_documents_are_what_the_code_generates():
+    # Fails after a change to a view, serializer or filter until
+    # `manage.py openapi` (make openapi) has rewritten docs/api/.
+    call_command("openapi", "--check", stdout=io.StringIO())
+
+
+def test_a_stale_document_is_reported_and_rewritten(tmp_path):
+    for path in DOCUMENTS.glob("*.yaml"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "v1.2.yaml").write_text("openapi: 3.0.3\n")
+    with pytest.raises(CommandError, match=r"stale OpenAPI documents .*: v1\.2\.yaml"):
+        call_command("openapi", "--check", "--output", tmp_path, stdout=io.StringIO())
+    assert (tmp_path / "v1.2.yaml").read_text() == "openapi: 3.0.3\n"
+    out = io.StringIO()
+    call_command("openapi", "--output", tmp_path, stdout=out)
+    assert out.getvalue() == "1 document(s) written\n"
+    assert (tmp_path / "v1.2.yaml").read_bytes() == (
+        DOCUMENTS / "v1.2.yaml"
+    ).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [("", "latest.yaml"), *((f"?version={v}", f"v{v}.yaml") for v in VERSIONS[:-1])],
+)
+def test_the_served_document_is_the_committed_one(client, query, name):
+    assert document(client, query).content == (DOCUMENTS / name).read_bytes()
+
+
+def test_the_newest_versions_document_has_its_version_in_the_paths():
+    latest = yaml.safe_load((DOCUMENTS / "latest.yaml").read_bytes())
+    newest = yaml.safe_load((DOCUMENTS / f"v{VERSIONS[-1]}.yaml").read_bytes())
+    prefix = f"/api/{VERSIONS[-1]}/"
+    assert set(newest["paths"]) == {
+        path.replace("/api/", prefix, 1) for path in latest["paths"]
+    }
+    assert newest["components"] == latest["components"]
+
+
+@pytest.mark.parametrize(("version", "shown"), [("1.1", False), ("1.2", True)])
+def test_user_settings_are_described_from_1_2_and_may_be_left_out(version, shown):
+    doc = yaml.safe_load((DOCUMENTS / f"v{version}.yaml").read_bytes())
+    detail = doc["components"]["schemas"]["UserDetail"]
+    assert ("settings" in detail["properties"]) is shown
+    assert "settings" not in detail["required"]
+    # A PUT sends settings in every version.
+    assert "settings" in doc["components"]["schemas"]["UserDetailRequest"]["required"]
+
+
+def test_series_dependencies_and_nullable_objects():
+    doc = yaml.safe_load((DOCUMENTS / "latest.yaml").read_bytes())
+    schemas = doc["components"]["schemas"]
+    assert not {"dependencies", "dependents"} & set(schemas["Series"]["required"])
+    assert schemas["Series"]["properties"]["cover_letter"]["nullable"] is True
+    assert schemas["Person"]["properties"]["user"]["nullable"] is True
+    assert schemas["Event"]["properties"]["actor"]["nullable"] is True

@@ -11,11 +11,12 @@ from apps.ingest.archive import open_archive
 from apps.ingest.services import IngestResult, ingest_message
 from apps.patches.models import Series
 from apps.projects.models import Project
+from tests.paths import REPO
 
 # The mail fixtures: one mail per file (single/), archives (series/), mutated
 # mails (fuzz/) and bare diffs (diffs/); tests/fixtures/mail/README.md says
 # what each one exercises.
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mail"
+FIXTURES = REPO / "tests" / "fixtures" / "mail"
 
 LIST_ID = "test.example.com"
 LIST_EMAIL = "test@example.com"

@@ -100,7 +100,7 @@ class EventSerializer(ApiSerializer):
 
     project = EmbeddedProjectSerializer(read_only=True)
     date = UtcDateTimeField()
-    actor = EmbeddedUserSerializer(read_only=True)
+    actor = EmbeddedUserSerializer(read_only=True, allow_null=True)
     payload = PayloadField()
 
     class Meta:

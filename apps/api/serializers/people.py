@@ -9,7 +9,7 @@ from apps.people.models import MAX_ITEMS_PER_PAGE, Person, User
 
 class PersonSerializer(ApiSerializer):
     url = ApiLinkField("api-person-detail")
-    user = EmbeddedUserSerializer(read_only=True)
+    user = EmbeddedUserSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Person

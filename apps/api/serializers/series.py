@@ -34,7 +34,7 @@ class SeriesSerializer(ApiSerializer):
         lambda series: series.total <= series.received_total, BOOLEAN
     )
     mbox = WebLinkField(links.series_mbox_path)
-    cover_letter = EmbeddedCoverSerializer(read_only=True)
+    cover_letter = EmbeddedCoverSerializer(read_only=True, allow_null=True)
     # What attach_series_members (apps.patches.selectors) set on the series.
     patches = EmbeddedPatchSerializer(
         many=True, read_only=True, source="member_patches"
