@@ -10,6 +10,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from patchserver.env import env_bool, env_int, env_list, env_str
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "patchserver.middleware.absolute_form_request_target",
     "patchserver.middleware.refuse_nul_in_query",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -198,6 +200,20 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every response: scripts, styles and images come
+# from the site's own files only (no inline script or style, no eval), so
+# text that escaped its escaping still could not run. The browsable API
+# allows inline styles as well (apps/api/renderers.py).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # --- Static files -----------------------------------------------------------
 
@@ -261,6 +277,10 @@ REST_FRAMEWORK = {
         # Anonymous reads of REST list endpoints.
         "anon_list": env_str("THROTTLE_ANON_LISTS", "300/minute") or None,
     },
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "apps.api.renderers.BrowsableAPIRenderer",
+    ],
     "SEARCH_PARAM": "q",
     "ORDERING_PARAM": "order",
     # Validation errors raised by the services answer 400, as serializers' do.

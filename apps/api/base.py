@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.pagination import BasePagination
 from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 from rest_framework.versioning import URLPathVersioning
@@ -22,6 +22,7 @@ from apps.api.db import fixed_join_order
 from apps.api.filters import FilterBackend
 from apps.api.ordering import OrderingFilter, SearchFilter
 from apps.api.pagination import LinkHeaderPagination
+from apps.api.renderers import BrowsableAPIRenderer
 from apps.api.throttling import AnonymousListThrottle
 from apps.api.versioning import at_least
 from apps.people.models import User

@@ -29,3 +29,26 @@ def test_the_rest_api_answers_a_nul_with_an_empty_list(client):
     response = client.get("/api/patches/?q=%00")
     assert response.status_code == 200
     assert response.json() == []
+
+
+def _policy(response) -> dict[str, list[str]]:
+    directives = response["Content-Security-Policy"].split(";")
+    return {d.split()[0]: d.split()[1:] for d in directives if d.strip()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/user/login/", "/about/", "/admin/login/"])
+def test_pages_allow_only_the_sites_own_scripts_and_styles(client, path):
+    policy = _policy(client.get(path, follow=True))
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.django_db
+def test_the_browsable_api_allows_inline_styles_not_scripts(client):
+    html = _policy(client.get("/api/", HTTP_ACCEPT="text/html"))
+    assert html["script-src"] == ["'self'"]
+    assert html["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert _policy(client.get("/api/"))["style-src"] == ["'self'"]
