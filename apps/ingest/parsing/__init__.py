@@ -8,6 +8,8 @@ that way.
 
 import datetime as dt
 import email
+import itertools
+import re
 from email.message import Message
 
 from apps.ingest.parsing import content, headers, identity, subject
@@ -37,6 +39,13 @@ __all__ = [
 ]
 
 REQUIRED_HEADERS = ("From", "Subject", "Message-Id")
+# The standard library's parser checks each line against the boundary of
+# every enclosing part, so its time grows with the square of the nesting
+# depth (2,000 levels: seconds, then a RecursionError). Mail with more
+# container parts than this is refused before it is read; real mail with a
+# patch has a handful.
+MAX_CONTAINERS = 100
+_CONTAINER = re.compile(rb"^content-type:\s*(?:multipart|message)/", re.I | re.M)
 
 
 def read_message(raw: bytes) -> Message:
@@ -104,7 +113,15 @@ def parse_message(msg: Message, *, received_at: dt.datetime) -> ParsedMail:
 
 def parse_bytes(raw: bytes, *, received_at: dt.datetime) -> ParsedMail:
     """Read and parse one mail given as bytes."""
-    return parse_message(read_message(raw), received_at=received_at)
+    containers = sum(
+        1 for _ in itertools.islice(_CONTAINER.finditer(raw), MAX_CONTAINERS + 1)
+    )
+    if containers > MAX_CONTAINERS:
+        raise MalformedMail(f"More than {MAX_CONTAINERS} multipart or message parts")
+    try:
+        return parse_message(read_message(raw), received_at=received_at)
+    except RecursionError as exc:
+        raise MalformedMail("MIME parts nested too deeply") from exc
 
 
 def subject_info(parsed: ParsedMail, linkname: str | None) -> SubjectInfo:
