@@ -149,7 +149,7 @@ def test_series_by_markers_matches_sender_version_total_and_window(project, ada)
 
 def test_a_first_patch_makes_a_series_named_after_it(project, ada):
     first = slot(project, ada, "<p1>", 1, references=["<cover>"])
-    assert first.created and first.number == 1 and first.numbers == {}
+    assert (first.created, first.number, first.numbers) == (True, 1, {})
     assert first.series.name == "[1/2] widget: step 1"
     assert claims(project) == {"<cover>": first.series.pk, "<p1>": first.series.pk}
     assert categories(project) == []  # recorded once the patch is stored
