@@ -1,8 +1,10 @@
-"""The web pages and XML-RPC read through the domain's selectors, never models.
+"""The web pages, XML-RPC and the API's views read through selectors, not models.
 
 Reads written in a view drift from the selectors' fixed joins (and from the
-query counts pinned for them); this keeps every read of ``apps/web`` and
-``apps/xmlrpc`` behind ``apps/<domain>/selectors``.
+query counts pinned for them); this keeps every read of ``apps/web``,
+``apps/xmlrpc`` and ``apps/api/views`` behind ``apps/<domain>/selectors``.
+(The API's serializers name querysets for the ids clients send; those are
+declarations, not reads.)
 """
 
 import ast
@@ -11,7 +13,7 @@ import pytest
 
 from tests.paths import REPO
 
-INTERFACES = ("web", "xmlrpc")
+INTERFACES = ("web", "xmlrpc", "api/views")
 # Shortcuts that read a model passed as their first argument.
 _MODEL_SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})

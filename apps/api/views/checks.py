@@ -1,4 +1,4 @@
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from rest_framework import exceptions, generics
 
 from apps.api.base import ApiViewMixin, signed_in_user
@@ -9,6 +9,7 @@ from apps.checks.selectors import check_list
 from apps.checks.services import check_create
 from apps.patches.models import Patch
 from apps.patches.rules import can_create_check
+from apps.patches.selectors import patch_with_submitter
 
 
 class CheckViewMixin(ApiViewMixin):
@@ -28,10 +29,9 @@ class CheckViewMixin(ApiViewMixin):
     def get_patch(self) -> Patch:
         patch = getattr(self, "_patch", None)
         if patch is None:
-            patch = get_object_or_404(
-                Patch.objects.select_related("submitter").defer_bodies(),
-                pk=self.kwargs["patch_id"],
-            )
+            patch = patch_with_submitter(self.kwargs["patch_id"])
+            if patch is None:
+                raise Http404("No Patch matches the given query.")
             self._patch = patch
         return patch
 

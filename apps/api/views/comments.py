@@ -1,14 +1,19 @@
 import re
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from rest_framework import generics
 
 from apps.api.base import ApiViewMixin
 from apps.api.permissions import CanEditCoverComment, CanEditPatchComment
 from apps.api.serializers.comments import CoverCommentSerializer, PatchCommentSerializer
 from apps.patches.models import Cover, Patch
-from apps.patches.selectors import cover_comment_list, patch_comment_list
+from apps.patches.selectors import (
+    cover_comment_list,
+    cover_id_exists,
+    patch_comment_list,
+    patch_id_exists,
+)
 from apps.patches.services.comments import comment_set_addressed
 
 
@@ -34,7 +39,10 @@ class CommentViewMixin(ApiViewMixin):
         if getattr(self, "swagger_fake_view", False):
             return 0  # describing the route for the OpenAPI document
         parent_id = self.kwargs[self.parent_kwarg]
-        get_object_or_404(self.parent_model.objects.only("id"), pk=parent_id)
+        exists = patch_id_exists if self.parent_model is Patch else cover_id_exists
+        if not exists(parent_id):
+            name = self.parent_model._meta.object_name
+            raise Http404(f"No {name} matches the given query.")
         return parent_id
 
     def search_q(self, term: str) -> Q:

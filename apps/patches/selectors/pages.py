@@ -18,6 +18,7 @@ __all__ = [
     "cover_detail",
     "cover_exists",
     "cover_get_by_id",
+    "cover_id_exists",
     "patch_checks",
     "patch_diff",
     "patch_exists",
@@ -26,6 +27,7 @@ __all__ = [
     "patch_page",
     "patch_summaries",
     "patch_with_check_state",
+    "patch_with_submitter",
     "patches_by_ids",
     "related_patches",
     "series_get",
@@ -126,6 +128,20 @@ def patch_diff(patch_id: int) -> str | None:
 
 def patch_id_exists(patch_id: int) -> bool:
     return Patch.objects.filter(pk=patch_id).exists()
+
+
+def cover_id_exists(cover_id: int) -> bool:
+    return Cover.objects.filter(pk=cover_id).exists()
+
+
+def patch_with_submitter(patch_id: int) -> Patch | None:
+    """Return the patch (bodies unloaded) with its submitter, or None."""
+    return (
+        Patch.objects.select_related("submitter")
+        .defer_bodies()
+        .filter(pk=patch_id)
+        .first()
+    )
 
 
 def patch_with_check_state(patch_id: int) -> Patch | None:
