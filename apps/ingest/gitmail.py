@@ -6,9 +6,10 @@ checked out and no process is started per mail.
 """
 
 import datetime as dt
+import itertools
 import re
 import subprocess
-import threading
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,9 @@ V2_MAIL = re.compile(rb"m")
 V1_MAIL = re.compile(rb"[0-9a-f]{2}/[0-9a-f]{38}")
 _FILE_MODES = {b"100644", b"100755"}
 _ADDED = {b"A", b"M"}
+# Blob ids sent to cat-file ahead of the one being read: 64 bytes each at
+# most (SHA-256), far below the smallest pipe buffer of common systems.
+IN_FLIGHT = 32
 
 
 class GitError(Exception):
@@ -110,9 +114,9 @@ def list_mails(
     ``after``: only commits that ``after`` does not already contain.
     ``since`` (a Unix time): only the commits after the newest one whose
     commit date is older (git's ``--since``: dates out of order further
-    back do not bring older commits in). A commit
-    that adds no file at ``mail_path`` (a removal) is left out, but is
-    still the ``last`` commit if it comes at the end.
+    back do not bring older commits in). A commit that adds no file at
+    ``mail_path`` (a removal) is left out, but is still the ``last``
+    commit if it comes at the end.
     """
     args = ["log", "--reverse", "--topo-order", "--no-renames", "--raw"]
     args += ["--no-abbrev", "--format=%H"]
@@ -121,14 +125,19 @@ def list_mails(
         when = dt.datetime.fromtimestamp(max(since, 0), dt.UTC)
         args.append(f"--since={when:%Y-%m-%d %H:%M:%S} +0000")
     args += [tip, *([f"^{after}"] if after else []), "--"]
-    with subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
-        _git(repo, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    ) as process:
+    # Errors go to a file: a pipe nobody reads until the end could fill up.
+    with (
+        tempfile.TemporaryFile() as errors,
+        subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+            _git(repo, *args), stdout=subprocess.PIPE, stderr=errors
+        ) as process,
+    ):
         assert process.stdout is not None
         listing = _read_listing(process.stdout, mail_path)
-        stderr = process.stderr.read() if process.stderr else b""
-    if process.returncode != 0:
-        raise _failure(repo, stderr)
+        process.wait()
+        if process.returncode != 0:
+            errors.seek(0)
+            raise _failure(repo, errors.read(4096))
     return listing
 
 
@@ -162,48 +171,52 @@ def _read_listing(lines: Iterable[bytes], mail_path: re.Pattern[bytes]) -> Listi
 def read_blobs(repo: Path, listing: Listing) -> Iterator[bytes]:
     """Yield the bytes of every mail of ``listing``, in order, from one process.
 
-    A thread writes the ids to ``git cat-file --batch`` while this reads its
-    answers, so neither side waits for the other's pipe to drain. Stopping
-    early ends the process.
+    ``git cat-file --batch`` gets the next ids while it answers the ones
+    before, ``IN_FLIGHT`` at most: few enough that their ids always fit in
+    the pipe, so writing them never waits for git, which may itself be
+    waiting for this to read. Stopping early ends the process.
     """
-    process = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
-        _git(repo, "cat-file", "--batch"),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert process.stdin is not None
-    assert process.stdout is not None
-    feeder = threading.Thread(
-        target=_feed, args=(process.stdin, listing.blobs()), daemon=True
-    )
-    feeder.start()
-    try:
-        for _ in range(len(listing)):
-            yield _read_object(repo, process.stdout)
-    finally:
-        process.kill()
-        process.wait()
-        feeder.join()
-        for pipe in (process.stdout, process.stderr):
-            if pipe is not None:
-                pipe.close()
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+            _git(repo, "cat-file", "--batch"),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        assert process.stdin is not None
+        assert process.stdout is not None
+        ids = listing.blobs()
+        try:
+            _send(process.stdin, ids, IN_FLIGHT)
+            for _ in range(len(listing)):
+                data = _read_object(repo, process.stdout, errors)
+                _send(process.stdin, ids, 1)
+                yield data
+        finally:
+            process.kill()
+            process.wait()
+            process.stdin.close()
+            process.stdout.close()
 
 
-def _feed(pipe: IO[bytes], ids: Iterator[bytes]) -> None:
-    try:
-        for line in ids:
-            pipe.write(line)
-        pipe.close()
-    except (BrokenPipeError, ValueError):  # the reader stopped early
-        pass
+def _send(pipe: IO[bytes], ids: Iterator[bytes], count: int) -> None:
+    lines = b"".join(itertools.islice(ids, count))
+    if lines:
+        try:
+            pipe.write(lines)
+            pipe.flush()
+        except BrokenPipeError:  # git ended; reading its answers says why
+            pass
 
 
-def _read_object(repo: Path, stream: IO[bytes]) -> bytes:
+def _read_object(repo: Path, stream: IO[bytes], errors: IO[bytes]) -> bytes:
     header = stream.readline()
     fields = header.split()
+    if not header:  # git ended: say why
+        errors.seek(0)
+        raise _failure(repo, errors.read(4096))
     if len(fields) != 3 or fields[1] != b"blob":
-        found = header.decode("utf-8", "replace").strip() or "nothing"
+        found = header.decode("utf-8", "replace").strip()
         raise GitError(f"{repo}: expected a mail's blob, git gave {found!r}")
     size = int(fields[2])
     data = stream.read(size)

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from apps.ingest import parsing
 from apps.ingest.archive import NotAnArchive, open_archive
+from apps.ingest.gitmail import IN_FLIGHT
 from apps.ingest.models import InboxProgress
 from apps.ingest.publicinbox import find_layout
 from apps.patches.models import Patch
@@ -337,6 +338,40 @@ def test_what_git_gives_is_what_is_parsed(tmp_path):
     assert first == raw
     assert second == b"\0binary\xff" * 3
     assert parsing.parse_bytes(first, received_at=dt.datetime.now(dt.UTC))
+
+
+def test_many_large_mails_stream_in_order(tmp_path):
+    """More mails than are asked for ahead, each larger than a pipe's buffer."""
+    mails = [
+        make_mail("x" * 150_000 + f"\nmail {n}\n", msgid=f"<big-{n}@example.com>")
+        for n in range(3 * IN_FLIGHT)
+    ]
+    path = inbox.write_v2(tmp_path / "list", [mails])
+
+    assert list(open_archive(path)) == mails
+
+
+def test_a_run_stopped_early_ends_git(tmp_path):
+    path = inbox.write_v2(tmp_path / "list", [[patch(n) for n in range(5)]])
+    mails = iter(open_archive(path))
+    assert next(mails) == patch(0)
+    assert _cat_file_processes(path)
+
+    mails.close()
+
+    assert not _cat_file_processes(path)
+
+
+def _cat_file_processes(path: Path) -> list[str]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = status.read_bytes()
+        except OSError:  # the process ended meanwhile
+            continue
+        if b"cat-file" in command and str(path).encode() in command:
+            found.append(command.decode(errors="replace"))
+    return found
 
 
 def test_git_errors_name_the_repository(tmp_path):
