@@ -98,20 +98,28 @@ def test_a_delegation_rule_added_in_the_admin_delegates_new_patches(
     assert delegates == {"<net@x>": "netdev", "<fs@x>": None}
 
 
-def test_the_project_page_edits_its_delegation_rules_inline(
-    admin_client, project, maintainer
-):
-    DelegationRule.objects.create(project=project, user=maintainer, path="old/*")
+def project_form(admin_client, project, maintainer) -> tuple[dict, object]:
+    """Return the project change form's data as shown, and its rules formset."""
     page = admin_client.get(f"/admin/projects/project/{project.pk}/change/")
     assert page.status_code == 200
     form = page.context["adminform"].form
-    inline = page.context["inline_admin_formsets"][0].formset
     data = {
         name: value
         for name, value in form.initial.items()
         if value is not None and name != "maintainers"
     }
     data["maintainers"] = [maintainer.pk]
+    for flag in ("send_notifications", "use_tags", "show_dependencies"):
+        if data.pop(flag, False):
+            data[flag] = "on"
+    return data, page.context["inline_admin_formsets"][0].formset
+
+
+def test_the_project_page_edits_its_delegation_rules_inline(
+    admin_client, project, maintainer
+):
+    DelegationRule.objects.create(project=project, user=maintainer, path="old/*")
+    data, inline = project_form(admin_client, project, maintainer)
     data.update(
         {
             f"{inline.prefix}-TOTAL_FORMS": "2",
@@ -128,11 +136,25 @@ def test_the_project_page_edits_its_delegation_rules_inline(
             f"{inline.prefix}-1-priority": "1",
         }
     )
-    for flag in ("send_notifications", "use_tags", "show_dependencies"):
-        if data.pop(flag, False):
-            data[flag] = "on"
     response = admin_client.post(f"/admin/projects/project/{project.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert list(project.delegation_rules.values_list("path", flat=True)) == ["lib/*"]
     ingest_message(touching("lib/x.c", "<lib@x>"), list_id=project.listid)
     assert Patch.objects.get(msgid="<lib@x>").delegate == maintainer
+
+
+def test_the_project_page_refuses_script_urls(admin_client, project, maintainer):
+    """Project pages link these URLs: the admin checks them as the API does."""
+    data, inline = project_form(admin_client, project, maintainer)
+    data.update(
+        {
+            "web_url": "javascript:alert(1)",
+            f"{inline.prefix}-TOTAL_FORMS": "0",
+            f"{inline.prefix}-INITIAL_FORMS": "0",
+        }
+    )
+    response = admin_client.post(f"/admin/projects/project/{project.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Enter a valid URL: http:// or https://." in response.content.decode()
+    project.refresh_from_db()
+    assert project.web_url == ""
