@@ -7,8 +7,11 @@ upstream: their power is the admin site.
 
 
 def maintained_project_ids(user) -> frozenset[int]:
-    """Return the ids of the projects ``user`` maintains (cached on the user)."""
-    if not user.is_authenticated:
+    """Return the ids of the projects ``user`` maintains (cached on the user).
+
+    No user (a service called without an actor) maintains nothing.
+    """
+    if user is None or not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_maintained_project_ids", None)
     if cached is None:
