@@ -1,6 +1,6 @@
 """Patches counted per project: the project page, todo lists, profiles."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from apps.patches.models import Patch, State, Tag
 from apps.patches.selectors.rows import todo_patches
@@ -23,13 +23,17 @@ def todo_count(user: User) -> int:
 
 def todo_projects(user: User) -> list[Project]:
     """Return the projects with todo patches, each annotated ``todo_count``."""
+    counts = (
+        todo_patches(user)
+        .filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
-        Project.objects.filter(
-            patch__delegate=user,
-            patch__archived=False,
-            patch__state__action_required=True,
-        )
-        .annotate(todo_count=Count("patch"))
+        Project.objects.annotate(todo_count=Subquery(counts))
+        .filter(todo_count__gt=0)
         .order_by("linkname")
     )
 
