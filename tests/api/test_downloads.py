@@ -22,6 +22,7 @@ from tests.factories import (
     SeriesFactory,
     UserFactory,
 )
+from tests.hostile import FILENAME
 
 pytestmark = pytest.mark.django_db
 
@@ -349,7 +350,7 @@ class TestBundleMbox:
 
     def test_bundle_names_cannot_shape_the_header(self, client, bundle):
         """Quotes, semicolons and line breaks of a name stay out of the header."""
-        bundle.name = "x\"; filename=evil.sh; y='"
+        bundle.name = FILENAME
         bundle.public = True
         bundle.save()
         response = client.get(links.bundle_mbox_path(bundle))

@@ -8,6 +8,7 @@ from apps.events.models import Event
 from apps.patches.models import Patch, PatchRelation, State
 from tests.api.helpers import url
 from tests.factories import CheckFactory, PatchFactory, ProjectFactory, UserFactory
+from tests.hostile import SCRIPT_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -253,13 +254,7 @@ class TestUpdates:
 
     @pytest.mark.parametrize(
         "pull_url",
-        [
-            "javascript:alert(5)",
-            "javascript://x/%0aalert(5)",
-            "data:text/html,<script>alert(5)</script>",
-            "JavaScript://example.org/repo.git main",
-            "git://example.org/repo.git main\nX-Injected: 1",
-        ],
+        [*SCRIPT_URLS, "git://example.org/repo.git main\nX-Injected: 1"],
     )
     def test_pull_url_must_name_a_repository(self, api, world, pull_url):
         """Pages link to the pull URL: a script scheme is refused, not stored."""

@@ -22,7 +22,7 @@ from tests.factories import (
     SeriesFactory,
     UserFactory,
 )
-from tests.hostile import HEADER
+from tests.hostile import HEADER, SCRIPT_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -76,12 +76,12 @@ class TestProjects:
     @pytest.mark.parametrize(
         ("field", "value"),
         [
-            ("web_url", "javascript:alert(1)"),
-            ("webscm_url", "data:text/html,x"),
-            ("list_archive_url", "vbscript:x"),
+            *(("web_url", url) for url in SCRIPT_URLS),
+            ("webscm_url", SCRIPT_URLS[2]),
+            ("list_archive_url", SCRIPT_URLS[3]),
             ("list_archive_url_format", "javascript:alert('{}')"),
             ("commit_url_format", "https://x/{} onmouseover=alert(1)"),
-            ("scm_url", "javascript://x/%0aalert(1)"),
+            ("scm_url", SCRIPT_URLS[1]),
         ],
     )
     def test_maintainer_urls_are_web_urls(self, api, world, field, value):

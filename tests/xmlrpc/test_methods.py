@@ -14,6 +14,7 @@ from tests.factories import (
     SeriesFactory,
     UserFactory,
 )
+from tests.hostile import SCRIPT_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -260,7 +261,7 @@ def test_checks(rpc, data):
 def test_check_target_url_must_be_a_web_url(rpc, data):
     """Pages link to a check's target URL: a script scheme is a fault."""
     server = rpc(auth=("maint", "password"))
-    for target in ("javascript:alert(1)", "data:text/html,x", "https://x/ y"):
+    for target in (*SCRIPT_URLS, "https://x/ y"):
         with pytest.raises(xmlrpc.client.Fault, match="target_url"):
             server.check_create(data["first"].pk, "build", "success", target)
     assert not Check.objects.exists()
