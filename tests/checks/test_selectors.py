@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from apps.checks.models import Check
-from apps.checks.selectors import current_checks
+from apps.checks.selectors import check_list, checks_with_patch, current_checks
 from apps.patches import fixed_sql
 from apps.patches.models import Patch
 from apps.patches.selectors import patch_with_check_state
@@ -67,3 +67,22 @@ def test_check_state_without_checks_is_pending():
     patch = PatchFactory()
     annotated = Patch.objects.with_check_state().get(pk=patch.pk)
     assert annotated.check_state == Check.State.PENDING
+
+
+def test_check_list_is_every_check_of_one_patch_by_id(django_assert_num_queries):
+    patch = PatchFactory()
+    first = CheckFactory(patch=patch, context="build")
+    again = CheckFactory(patch=patch, context="build", user=first.user)
+    CheckFactory()  # another patch's
+    with django_assert_num_queries(1):
+        checks = list(check_list(patch_id=patch.pk))
+        users = [check.user.username for check in checks]
+    assert checks == [first, again]
+    assert users == [first.user.username] * 2
+
+
+def test_checks_with_patch_load_the_patch_without_its_bodies():
+    check = CheckFactory()
+    loaded = checks_with_patch().get(pk=check.pk)
+    assert loaded.patch == check.patch
+    assert {"diff", "content", "headers"} <= loaded.patch.get_deferred_fields()
