@@ -193,3 +193,27 @@ def test_a_reply_with_thousands_of_references_finds_its_parent(
     assert deliver(reply, list_id=LIST_ID) == 0
     assert Patch.objects.get().comments.count() == 1
     assert saved_mails(failed_dir) == []
+
+
+def test_the_author_is_known_before_the_project_lock_is_taken(
+    test_project, monkeypatch
+):
+    # Whatever the mail costs to read, other deliveries never wait on it.
+    steps = []
+    resolve_author, lock_project = (
+        services.parsing.resolve_author,
+        services.lock_project,
+    )
+
+    def resolve(*args, **kwargs):
+        steps.append("author")
+        return resolve_author(*args, **kwargs)
+
+    def lock(*args, **kwargs):
+        steps.append("lock")
+        return lock_project(*args, **kwargs)
+
+    monkeypatch.setattr(services.parsing, "resolve_author", resolve)
+    monkeypatch.setattr(services, "lock_project", lock)
+    assert deliver(patch_mail(1), list_id=LIST_ID) == 0
+    assert steps == ["author", "lock"]
