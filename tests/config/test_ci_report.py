@@ -103,3 +103,17 @@ def test_class_based_tests_get_their_pytest_id(tmp_path):
     )
     run = check("nonexistent-leg", xml)
     assert f"unexpected skip: {node}: x" in run.stdout
+
+
+def test_a_clone_without_the_shared_folder_skips_the_upstream_module_only(tmp_path):
+    both = [*EXPECTED["sqlite"], *EXPECTED["without-shared"]]
+    assert all(
+        test.startswith("tests/api/test_upstream_schemas.py::")
+        for test in EXPECTED["without-shared"]
+    )
+    cases = [PASSED, *(skipped(test) for test in both)]
+    run = check("sqlite+without-shared", report(tmp_path, cases))
+    assert run.returncode == 0, run.stdout
+    assert f"1 tests ran, 0 failed, {len(both)} skipped" in run.stdout
+    # The same run is wrong for a leg that has the folder.
+    assert check("sqlite", report(tmp_path, cases)).returncode == 1
