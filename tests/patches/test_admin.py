@@ -6,6 +6,7 @@ from django.forms.models import model_to_dict
 from apps.events.models import Event
 from apps.patches.models import State
 from tests.factories import PatchFactory, ProjectFactory, UserFactory
+from tests.hostile import SCRIPT_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +55,14 @@ def test_a_delegate_must_maintain_the_project(admin_client):
     patch.refresh_from_db()
     assert patch.delegate is None
     assert not Event.objects.filter(category=Event.Category.PATCH_DELEGATED).exists()
+
+
+@pytest.mark.parametrize("pull_url", SCRIPT_URLS)
+def test_a_pull_url_must_name_a_repository(admin_client, pull_url):
+    """The patch page links the pull URL: the admin checks it as the API does."""
+    patch = PatchFactory()
+    response = admin_client.post(url(patch), change_form_data(patch, pull_url=pull_url))
+    assert response.status_code == 200
+    assert "a repository as git request-pull names it" in response.content.decode()
+    patch.refresh_from_db()
+    assert patch.pull_url is None
