@@ -214,10 +214,12 @@ def _serve_one(conn: socket.socket) -> NoReturn:
     signal.alarm(WORKER_TIMEOUT)
     try:
         conn.settimeout(60)
-        data = b""
+        # Joined once at the end: adding each chunk would copy a large mail
+        # again for every megabyte received.
+        chunks = []
         while chunk := conn.recv(1 << 20):
-            data += chunk
-        reply = handle_request(data)
+            chunks.append(chunk)
+        reply = handle_request(b"".join(chunks))
     except OSError as exc:
         reply = {"status": EX_TEMPFAIL, "log": f"could not read the request: {exc}\n"}
     try:
