@@ -10,12 +10,17 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from apps.patches import selectors as patch_selectors
 from apps.patches.models import State, Tag
 from apps.people.models import Person
 from apps.people.names import clean_name
 from apps.people.services import person_get_or_create
-from apps.projects.models import DelegationRule, Project
-from apps.projects.selectors import project_matching_subject, projects_for_list
+from apps.projects.models import Project
+from apps.projects.selectors import (
+    delegation_rules,
+    project_matching_subject,
+    projects_for_list,
+)
 
 
 @dataclass
@@ -50,7 +55,7 @@ class IngestContext:
     def default_state(self) -> State:
         """Return the state new patches get (the lowest ``ordering``)."""
         if self._default_state is None:
-            self._default_state = State.objects.order_by("ordering").first()
+            self._default_state = patch_selectors.states().first()
             if self._default_state is None:
                 raise State.DoesNotExist("no patch states are defined")
         return self._default_state
@@ -59,22 +64,18 @@ class IngestContext:
         """Return the state called ``name`` (any case), or None."""
         key = name.lower()
         if key not in self._states:
-            self._states[key] = State.objects.filter(name__iexact=name).first()
+            self._states[key] = patch_selectors.state_named(name)
         return self._states[key]
 
     def tags(self) -> list[Tag]:
         if self._tags is None:
-            self._tags = list(Tag.objects.all())
+            self._tags = patch_selectors.tag_list()
         return self._tags
 
     def delegation_rules(self, project: Project) -> list[tuple[str, int]]:
         """Return (path glob, user id) of the project's rules, in the order tried."""
         if project.pk not in self._rules:
-            self._rules[project.pk] = list(
-                DelegationRule.objects.filter(project=project)
-                .order_by("-priority", "path")
-                .values_list("path", "user_id")
-            )
+            self._rules[project.pk] = delegation_rules(project)
         return self._rules[project.pk]
 
     def begin(self) -> None:

@@ -11,7 +11,8 @@ import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from apps.patches.links import segment_to_msgid
-from apps.patches.models import Cover, Patch, Series
+from apps.patches.models import Series
+from apps.patches.selectors import series_get, series_of_message
 from apps.projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -21,29 +22,18 @@ _PATCH_PATH = re.compile(r"^/project/[^/]+/patch/([^/]+)/$")
 MAX_MSGID = 255
 
 
-def _series_of_message(msgid: str, project: Project) -> Series | None:
-    # Prefer the mail of this project: a Message-Id may exist in several.
-    for model in (Patch, Cover):
-        key = "patches__msgid" if model is Patch else "cover_letter__msgid"
-        matches = Series.objects.filter(**{key: msgid}).distinct()
-        found = matches.filter(project=project).first() or matches.first()
-        if found is not None:
-            return found
-    return None
-
-
 def _series_of_url(url: str, project: Project) -> Series | None:
     parts = urlsplit(url)
     path = unquote(parts.path)
     if _LIST_PATH.match(path):
         ids = parse_qs(parts.query).get("series", [])
         if ids and ids[0].isascii() and ids[0].isdigit() and len(ids[0]) <= 18:
-            return Series.objects.filter(pk=int(ids[0])).first()
+            return series_get(int(ids[0]))
         return None
     match = _PATCH_PATH.match(path)
     if match:
         msgid = segment_to_msgid(match.group(1))[:MAX_MSGID]
-        return _series_of_message(msgid, project)
+        return series_of_message(msgid, project)
     return None
 
 
@@ -52,7 +42,7 @@ def resolve_dependencies(tokens: tuple[str, ...], project: Project) -> list[Seri
     found = []
     for token in tokens:
         if token.startswith("<"):
-            series = _series_of_message(token[:MAX_MSGID], project)
+            series = series_of_message(token[:MAX_MSGID], project)
         else:
             series = _series_of_url(token, project)
         if series is None:

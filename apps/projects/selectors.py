@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.db.models import Prefetch, QuerySet
 
 from apps.people.models import User
-from apps.projects.models import Project
+from apps.projects.models import DelegationRule, Project
 
 
 def projects_for_list(list_id: str) -> list[Project]:
@@ -69,6 +69,15 @@ def projects_by_linkname() -> QuerySet[Project]:
 
 def project_maintainers(project: Project) -> list[User]:
     return list(project.maintainers.order_by("username"))
+
+
+def delegation_rules(project: Project) -> list[tuple[str, int]]:
+    """Return (path glob, user id) of the project's rules, in the order tried."""
+    return list(
+        DelegationRule.objects.filter(project=project)
+        .order_by("-priority", "path")
+        .values_list("path", "user_id")
+    )
 
 
 def project_by_linkname(linkname: str) -> Project | None:

@@ -32,11 +32,25 @@ __all__ = [
     "related_patches",
     "series_get",
     "series_members",
+    "series_of_message",
 ]
 
 
 def series_get(series_id: int) -> Series | None:
     return Series.objects.filter(pk=series_id).first()
+
+
+def series_of_message(msgid: str, project: Project) -> Series | None:
+    """Return the series of the patch with Message-Id ``msgid``, else of the cover.
+
+    A Message-Id may exist in several projects: ``project``'s mail wins.
+    """
+    for key in ("patches__msgid", "cover_letter__msgid"):
+        matches = Series.objects.filter(**{key: msgid}).distinct()
+        found = matches.filter(project=project).first() or matches.first()
+        if found is not None:
+            return found
+    return None
 
 
 def cover_detail(linkname: str, msgid: str) -> Cover | None:

@@ -56,6 +56,15 @@ def state_get(state_id: int) -> State | None:
     return State.objects.filter(pk=state_id).first()
 
 
+def state_named(name: str) -> State | None:
+    """Return the state called ``name`` (any case), or None."""
+    return State.objects.filter(name__iexact=name).first()
+
+
+def tag_list() -> list[Tag]:
+    return list(Tag.objects.all())
+
+
 def tag_columns() -> list[Tag]:
     """Return the tags shown as list columns, in column order."""
     return list(Tag.objects.filter(show_column=True).order_by("abbrev"))
