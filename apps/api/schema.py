@@ -114,6 +114,24 @@ class WebLinkFieldExtension(ApiLinkFieldExtension):
     target_class = "apps.api.fields.WebLinkField"
 
 
+class UtcDateTimeFieldExtension(OpenApiSerializerFieldExtension):
+    """Times as upstream writes them: ISO 8601 in UTC without an offset.
+
+    Not RFC 3339 ``date-time``, which requires the offset; upstream's own
+    document calls the format ``iso8601`` too.
+    """
+
+    target_class = "apps.api.fields.UtcDateTimeField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "type": "string",
+            "format": "iso8601",
+            "readOnly": True,
+            "description": "UTC, ISO 8601 without an offset: 2017-09-20T11:46:31",
+        }
+
+
 class ComputedFieldExtension(OpenApiSerializerFieldExtension):
     """Computed fields declare their own schema (``ComputedField(schema=...)``)."""
 
