@@ -11,6 +11,7 @@ from tests.factories import (
     PatchFactory,
     ProjectFactory,
     SeriesFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,14 @@ def test_summaries_leave_the_bodies_unloaded_and_come_by_date(project):
     assert with_submitter.submitter == later.submitter
     assert "diff" in with_submitter.get_deferred_fields()
     assert pages.patch_with_submitter(later.pk + 100) is None
+
+
+def test_summaries_bring_project_state_and_people_in_one_query(
+    project, django_assert_num_queries
+):
+    patch = PatchFactory(project=project, delegate=UserFactory())
+    with django_assert_num_queries(1):
+        [summary] = pages.patch_summaries().filter(pk=patch.pk)
+        shown = (summary.project, summary.state, summary.submitter, summary.delegate)
+    assert shown == (project, patch.state, patch.submitter, patch.delegate)
+    assert "diff" in summary.get_deferred_fields()
