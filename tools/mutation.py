@@ -32,7 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build" / "mutation"
 # What the tests need from the checkout besides the code under test.
-COPIED = ["apps", "patchserver", "templates", "static", "tests", "scripts"]
+# docs/ holds the OpenAPI documents the API tests validate responses against.
+COPIED = ["apps", "patchserver", "templates", "static", "tests", "scripts", "docs"]
 COPIED_FILES = ["manage.py", "pyproject.toml", ".python-version"]
 # Slow or out-of-process tests: they start servers, browsers or other
 # processes, which neither see the mutant nor fit a per-mutant budget.
@@ -223,7 +224,8 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.pop("DATABASE_URL", None)
     env["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    # The copies live under build/: point the tests at the real reference data.
+    # The copies live under build/: point the module comparing the API with
+    # upstream's schemas at the real reference data.
     env.setdefault("PATCHSERVER_SHARED", str(REPO.parent / "shared"))
     if not args.report_only:
         BUILD.mkdir(parents=True, exist_ok=True)
