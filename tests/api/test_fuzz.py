@@ -12,7 +12,9 @@ that a run is repeatable (about a minute on two cores).
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client, override_settings
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -60,7 +62,15 @@ def seed() -> str:
 def token(db, settings):
     # The host schemathesis's WSGI client names.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
-    return seed()
+    # As Django's test client does: the end of a request must not close the
+    # connection that holds the test's transaction (PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield seed()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def load_schema():

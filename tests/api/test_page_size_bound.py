@@ -45,7 +45,7 @@ def test_a_stored_page_size_above_the_bound_is_clamped(client, monkeypatch):
     # A value written before the bound existed; the bound lowered so that a
     # few rows show it.
     client.force_login(UserFactory(items_per_page=10**9))
-    monkeypatch.setattr("apps.web.listing.MAX_ITEMS_PER_PAGE", 2)
+    monkeypatch.setattr("apps.web.filters.MAX_ITEMS_PER_PAGE", 2)
     response = client.get(f"/project/{project.linkname}/list/")
     assert response.status_code == 200
     assert len(row_ids(response)) == 2
