@@ -1,8 +1,11 @@
 """Read mails stored one per commit in a git repository, as public-inbox does.
 
-Two git processes per repository, whatever its size: one lists the commits
-in order with the blob each added, one streams those blobs. Nothing is
-checked out and no process is started per mail.
+Two git processes read a repository, whatever its size: ``git log --raw``
+lists the commits in order with the blob each added (``rev-list`` cannot
+show that blob, and v1 archives need it: their trees hold every mail), and
+``git cat-file --batch`` streams those blobs. Two quick look-ups come
+before (the tip, and whether the commit read last is still in the
+history). Nothing is checked out and no process is started per mail.
 """
 
 import datetime as dt
