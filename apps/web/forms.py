@@ -3,10 +3,13 @@
 import re
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from rest_framework.exceptions import Throttled
 
+from apps.api.throttling import check_credentials
 from apps.people.models import MAX_ITEMS_PER_PAGE, User
 from apps.people.names import validate_name
 
@@ -22,6 +25,24 @@ def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)  # declared as one on the form
     return field
+
+
+class LoginForm(AuthenticationForm):
+    """The login form, counting wrong passwords against the caller's address.
+
+    The same limit as HTTP Basic (``apps.api.throttling``): past it, the
+    form refuses without checking the password.
+    """
+
+    def clean(self):
+        parent = super().clean
+        try:
+            return check_credentials(self.request, parent, ValidationError)
+        except Throttled as exc:
+            raise ValidationError(
+                f"Too many failed logins from your address. {exc.detail}",
+                code="throttled",
+            ) from None
 
 
 class PatchUpdateForm(forms.Form):

@@ -128,3 +128,22 @@ def test_anonymous_list_requests_are_limited(api, world, anonymous_lists_limited
     assert api.get(url(f"patches/{world.patch.pk}/")).status_code == 200
     api.token_auth(world.other)
     assert api.get(url("patches/")).status_code == 200
+
+
+def test_the_login_form_shares_the_limit(world, password_checks):
+    client = Client()
+    for _ in range(LIMIT):
+        response = client.post("/user/login/", {"username": "other", "password": "x"})
+        assert response.status_code == 200
+    assert password_checks.call_count == LIMIT
+    response = client.post(
+        "/user/login/", {"username": "other", "password": "password"}
+    )
+    assert response.status_code == 200
+    assert b"Too many failed logins from your address." in response.content
+    assert password_checks.call_count == LIMIT
+    assert "_auth_user_id" not in client.session
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7").post(
+        "/user/login/", {"username": "other", "password": "password"}
+    )
+    assert elsewhere.status_code == 302

@@ -154,3 +154,31 @@ def test_web_form_numbers(site, value):
     for path, data in posts:
         response = site.client.post(path, data)
         assert_no_server_error(response, (path, data))
+
+
+@pytest.mark.parametrize("number", ["9" * 19, "9" * 25, "9" * 400])
+def test_path_ids_too_large_for_a_column(site, number):
+    paths = [
+        f"/patch/{number}/",
+        f"/cover/{number}/",
+        f"/comment/{number}/",
+        f"/series/{number}/mbox/",
+        f"/patch/{number}/mbox/",
+        f"/patch/{number}/raw/",
+        f"/cover/{number}/mbox/",
+        f"/user/bundle/{number}/",
+        f"/user/bundle/{number}/mbox/",
+        f"/api/patches/{number}/",
+        f"/api/patches/{number}/checks/",
+        f"/api/patches/{site.patch.pk}/checks/{number}/",
+        f"/api/patches/{site.patch.pk}/comments/{number}/",
+        f"/api/series/{number}/",
+        f"/api/bundles/{number}/",
+        f"/api/people/{number}/",
+        f"/api/events/?patch={number}",
+    ]
+    for path in paths:
+        response = site.client.get(path)
+        assert response.status_code in (301, 302, 404, 200), (path, response)
+    response = site.client.post(f"/user/unlink/{number}/")
+    assert_no_server_error(response, "unlink")

@@ -20,7 +20,7 @@ from apps.people.services import (
     person_link_confirm,
     registration_confirm,
 )
-from apps.web.forms import RegistrationForm
+from apps.web.forms import LoginForm, RegistrationForm
 from apps.web.views.common import site_base_url
 
 
@@ -94,6 +94,7 @@ def confirm(request, key):
 
 class LoginView(auth_views.LoginView):
     template_name = "people/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = False
 
 
