@@ -17,7 +17,12 @@ from apps.ingest.client import ServerUnavailable, deliver_via_server
 from apps.ingest.management.commands.ingestserver import handle_request
 from apps.patches.models import Patch
 from tests.ingest.helpers import LIST_ID, corpus_file, mail_bytes
-from tests.ingest.test_parsemail import UNREACHABLE, command_env, saved_mails
+from tests.ingest.test_parsemail import (
+    UNREACHABLE,
+    command_env,
+    saved_mails,
+    wrapper,
+)
 from tests.paths import REPO
 
 
@@ -256,18 +261,6 @@ def test_a_failing_worker_leaves_the_servers_socket_alone(tmp_path):
         # The server still takes mail.
         status, log = deliver_via_server(str(path), b"mail", list_id=None)
         assert (status, "Missing 'From' header" in log) == (1, True)
-
-
-def wrapper(env, raw: bytes, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["scripts/parsemail.sh", *args],
-        input=raw,
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.mark.slow

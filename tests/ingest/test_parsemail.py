@@ -163,30 +163,10 @@ def test_unreachable_database_exits_75_and_stores_nothing(tmp_path, vendor, comm
     assert not (failed / "tmp").exists() or not list((failed / "tmp").iterdir())
 
 
-@pytest.mark.slow
-def test_wrapper_script_exits_0_for_a_mail_it_cannot_store(tmp_path):
-    raw = corpus_file("single", "rename-only.mbox").read_bytes()  # no Message-Id
-    run = subprocess.run(
-        ["scripts/parsemail.sh"],
-        input=raw,
-        cwd=REPO,
-        env=command_env(tmp_path, UNREACHABLE["sqlite"](tmp_path)),
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr.decode()
-    assert "Missing 'Message-Id' header" in run.stderr.decode()
-    assert saved_mails(tmp_path / "failed") == [raw]
-    assert list((tmp_path / "failed" / "tmp").iterdir()) == []
-
-
-def test_wrapper_script_keeps_the_mail_when_the_configuration_is_broken(tmp_path):
-    raw = mail_bytes("pull-request.mbox")
-    env = command_env(tmp_path, UNREACHABLE["sqlite"](tmp_path))
-    env["DJANGO_SETTINGS_MODULE"] = "no_such_settings_module"
-    run = subprocess.run(
-        ["scripts/parsemail.sh"],
+def wrapper(env, raw: bytes, *args: str) -> subprocess.CompletedProcess:
+    """Deliver ``raw`` through the MTA wrapper ``scripts/parsemail.sh``."""
+    return subprocess.run(
+        ["scripts/parsemail.sh", *args],
         input=raw,
         cwd=REPO,
         env=env,
@@ -194,6 +174,24 @@ def test_wrapper_script_keeps_the_mail_when_the_configuration_is_broken(tmp_path
         timeout=60,
         check=False,
     )
+
+
+@pytest.mark.slow
+def test_wrapper_script_exits_0_for_a_mail_it_cannot_store(tmp_path):
+    raw = corpus_file("single", "rename-only.mbox").read_bytes()  # no Message-Id
+    run = wrapper(command_env(tmp_path, UNREACHABLE["sqlite"](tmp_path)), raw)
+    assert run.returncode == 0, run.stderr.decode()
+    assert "Missing 'Message-Id' header" in run.stderr.decode()
+    assert saved_mails(tmp_path / "failed") == [raw]
+    assert list((tmp_path / "failed" / "tmp").iterdir()) == []
+
+
+@pytest.mark.slow
+def test_wrapper_script_keeps_the_mail_when_the_configuration_is_broken(tmp_path):
+    raw = mail_bytes("pull-request.mbox")
+    env = command_env(tmp_path, UNREACHABLE["sqlite"](tmp_path))
+    env["DJANGO_SETTINGS_MODULE"] = "no_such_settings_module"
+    run = wrapper(env, raw)
     assert run.returncode == 75, run.stderr.decode()
     assert "No module named 'no_such_settings_module'" in run.stderr.decode()
     assert saved_mails(tmp_path / "failed") == [raw]
