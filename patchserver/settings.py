@@ -270,6 +270,10 @@ REST_FRAMEWORK = {
         "apps.api.throttling.ThrottledBasicAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
+    # How many proxies in front append to X-Forwarded-For: the client's address
+    # is the one the nearest proxy saw. 0 (no proxy) ignores the header,
+    # which anyone can write, so a client cannot pose as another address.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     # Per client address; "" turns a limit off (apps/api/throttling.py).
     "DEFAULT_THROTTLE_RATES": {
         # Wrong passwords (HTTP Basic: REST API, XML-RPC, bundle mbox).

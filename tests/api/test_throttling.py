@@ -147,3 +147,37 @@ def test_the_login_form_shares_the_limit(world, password_checks):
         "/user/login/", {"username": "other", "password": "password"}
     )
     assert elsewhere.status_code == 302
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit(api, world):
+    wrong = basic("other", "wrong")
+    for n in range(LIMIT):
+        api.get(url("patches/"), HTTP_AUTHORIZATION=wrong, HTTP_X_FORWARDED_FOR=f"{n}")
+    blocked = api.get(
+        url("patches/"), HTTP_AUTHORIZATION=wrong, HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    assert blocked.status_code == 429
+
+
+def test_behind_a_proxy_the_address_it_saw_counts(api, world, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    wrong = basic("other", "wrong")
+    for _ in range(LIMIT):
+        # The proxy appends the address it saw; the client wrote the rest.
+        api.get(
+            url("patches/"),
+            HTTP_AUTHORIZATION=wrong,
+            HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9",
+        )
+    blocked = api.get(
+        url("patches/"),
+        HTTP_AUTHORIZATION=wrong,
+        HTTP_X_FORWARDED_FOR="198.51.100.2, 203.0.113.9",
+    )
+    assert blocked.status_code == 429
+    other_client = api.get(
+        url("patches/"),
+        HTTP_AUTHORIZATION=wrong,
+        HTTP_X_FORWARDED_FOR="203.0.113.9, 203.0.113.10",
+    )
+    assert other_client.status_code == 403

@@ -25,6 +25,7 @@ def test_the_web_server_is_published_on_loopback_only():
         for port in ports
     )
     assert services["web"]["environment"]["SECURE_PROXY_SSL_HEADER"] == "1"
+    assert services["web"]["environment"]["NUM_PROXIES"] == "1"
 
 
 def test_secrets_and_hosts_are_required_without_defaults():

@@ -259,3 +259,15 @@ def test_an_existing_database_file_keeps_its_mode(tmp_path):
     values = settings_json(["DATABASES"], PRODUCTION_ENV, tmp_path)
     assert values["DATABASES"]["default"]["NAME"] == str(existing)
     assert oct(existing.stat().st_mode & 0o777) == "0o640"
+
+
+def test_rate_limits_are_on_by_default_and_can_be_turned_off(tmp_path):
+    def rates(env):
+        values = settings_json(["REST_FRAMEWORK"], PRODUCTION_ENV | env, tmp_path)
+        return values["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"]
+
+    assert rates({}) == {"failed_auth": "10/minute", "anon_list": "300/minute"}
+    assert rates({"THROTTLE_FAILED_AUTH": "5/hour", "THROTTLE_ANON_LISTS": ""}) == {
+        "failed_auth": "5/hour",
+        "anon_list": None,
+    }
