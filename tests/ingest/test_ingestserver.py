@@ -116,15 +116,20 @@ def test_wrapper_stores_directly_when_the_server_is_gone(tmp_path, vendor):
 
 
 class FakeServer:
-    """A socket answering one delivery as the ingest server would, recording it."""
+    """A socket answering one delivery as the ingest server would, recording it.
 
-    def __init__(self, path: str, status: int, log: str):
+    With ``status`` None it closes the connection without an answer, as when
+    the server's worker was stopped.
+    """
+
+    def __init__(self, path: str, status: int | None, log: str = ""):
         self.received: list[bytes] = []
         self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._socket.bind(path)
         self._socket.listen(1)
         self._socket.settimeout(60)
-        self._reply = json.dumps({"status": status, "log": log}).encode() + b"\n"
+        answer = {"status": status, "log": log}
+        self._reply = b"" if status is None else json.dumps(answer).encode() + b"\n"
         self._thread = threading.Thread(target=self._answer, daemon=True)
         self._thread.start()
 
@@ -155,6 +160,31 @@ def manage_parsemail(env, raw: bytes, *args: str) -> subprocess.CompletedProcess
         timeout=60,
         check=False,
     )
+
+
+@pytest.mark.slow
+def test_a_mail_the_server_did_not_answer_is_stored_here_within_the_limit(tmp_path):
+    # Three seconds of processor time to read; the limit is one.
+    env = command_env(tmp_path, UNREACHABLE["sqlite"](tmp_path))
+    env["PATCHSERVER_INGEST_SOCKET"] = str(tmp_path / "ingest.sock")
+    env["PATCHSERVER_INGEST_MAIL_TIME_LIMIT"] = "1"
+    raw = (
+        b"From: A <a@example.com>\nSubject: [PATCH] big\nMessage-Id: <big@x>\n\n"
+        b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,3000000 +1,3000000 @@\n"
+        + b" a\n"
+        * 3_000_000
+    )
+    server = FakeServer(env["PATCHSERVER_INGEST_SOCKET"], None)
+    try:
+        run = manage_parsemail(env, raw, "--list-id", LIST_ID)
+    finally:
+        server.close()
+    stderr = run.stderr.decode()
+    assert server.received  # the server had the mail first
+    assert "storing the mail directly" in stderr
+    assert run.returncode == 1, stderr
+    assert "more than 1 s of processor time" in stderr
+    assert saved_mails(tmp_path / "failed") == [raw]
 
 
 @pytest.mark.slow
