@@ -355,3 +355,6 @@ INGEST_MAIL_TIME_LIMIT = env_int("PATCHSERVER_INGEST_MAIL_TIME_LIMIT", 30)
 # Longest wait, in seconds, for another delivery to the same project to
 # finish; parsemail then exits with EX_TEMPFAIL and the MTA retries later.
 INGEST_LOCK_TIMEOUT = env_int("PATCHSERVER_INGEST_LOCK_TIMEOUT", 60)
+# Days a reply waits for the mail it answers before it expires: stored on an
+# older known ancestor (upstream's rule), else saved to FAILED_MAIL_DIR.
+INGEST_PENDING_DAYS = env_int("PATCHSERVER_INGEST_PENDING_DAYS", 30)

@@ -40,6 +40,8 @@ class IngestContext:
     _fresh_names: dict[int, str | None] = field(default_factory=dict)
     # An archive run (parsearchive): duplicates still update the sender's name.
     archive: bool = False
+    # Storing replies whose wait expired: upstream's search, no more waiting.
+    expiring: bool = False
     # The database session already has ingest's lock timeout (archive runs).
     session_lock_timeout: bool = False
     # Projects whose ingest lock the current transaction holds, when one

@@ -36,3 +36,40 @@ class InboxProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inbox} epoch {self.epoch}: {self.commit}"
+
+
+class PendingMail(models.Model):
+    """A reply kept until the mail it answers is stored.
+
+    Mail arrives in any order (parallel delivery, lists reordering under
+    load, archives fed again), so a reply may come before its parent. It is
+    kept here, raw, with the Message-Id it waits for (its nearest
+    reference), and stored as soon as a mail with that id is. After
+    ``INGEST_PENDING_DAYS`` it expires (``manage.py pendingmail --expire``,
+    also run by ``manage.py cron``): stored by upstream's rule if an older
+    ancestor is known, otherwise saved to the failed-mail folder.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="+"
+    )
+    msgid = models.CharField(max_length=255)
+    awaits = models.CharField(max_length=255)
+    # The --list-id the mail was delivered with (empty: its own headers).
+    list_id = models.CharField(max_length=255, blank=True)
+    raw = models.BinaryField()
+    received = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "msgid"], name="pending_mail_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "awaits"], name="pending_mail_awaits"),
+            models.Index(fields=["received"], name="pending_mail_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.msgid} awaiting {self.awaits}"

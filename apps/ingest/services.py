@@ -7,8 +7,8 @@ write of one mail happens in one transaction, after taking the project's
 ingest lock (``apps.ingest.locking``).
 """
 
+import dataclasses
 import datetime as dt
-import enum
 import logging
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -29,6 +29,7 @@ from apps.ingest.exceptions import (
     is_permanent,
 )
 from apps.ingest.locking import lock_project
+from apps.ingest.parents import Parent, first_unknown, reply_parent
 from apps.ingest.parsing import (
     Author,
     Kind,
@@ -38,6 +39,8 @@ from apps.ingest.parsing import (
 )
 from apps.ingest.parsing.content import changed_files
 from apps.ingest.parsing.hashing import hash_diff
+from apps.ingest.pending import StoreReply, keep_waiting, release_waiting
+from apps.ingest.results import IngestResult, Outcome, dropped
 from apps.patches import fixed_sql
 from apps.patches.models import (
     Cover,
@@ -71,41 +74,6 @@ MAX_MSGID = 255
 MAX_PULL_URL = 255
 
 
-class Outcome(enum.Enum):
-    PATCH = "patch"
-    COVER = "cover"
-    PATCH_COMMENT = "patch comment"
-    COVER_COMMENT = "cover comment"
-    DUPLICATE = "duplicate"
-    DROPPED = "dropped"
-
-    @property
-    def stored(self) -> bool:
-        return self not in (Outcome.DUPLICATE, Outcome.DROPPED)
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    """What became of one mail.
-
-    ``obj`` is the stored row (or None); ``reason`` says why a mail was
-    dropped (no project, ignore hint, nothing to store, unknown parent).
-    """
-
-    outcome: Outcome
-    msgid: str | None = None
-    obj: Model | None = None
-    reason: str = ""
-
-    def describe(self) -> str:
-        if self.outcome is Outcome.DROPPED:
-            return f"nothing stored: {self.reason}"
-        if self.outcome is Outcome.DUPLICATE:
-            return f"duplicate of an already stored mail {self.msgid}"
-        assert self.obj is not None  # every stored outcome names its object
-        return f"stored {self.outcome.value} {self.msgid} (id {self.obj.pk})"
-
-
 def _storable_pull_url(url: str | None) -> str | None:
     """Return a pull request's URL as it can be stored, or None if it cannot."""
     if url is not None and len(url) > MAX_PULL_URL:
@@ -120,10 +88,6 @@ def _storable_pull_url(url: str | None) -> str | None:
         logger.warning("Pull URL %r refused, not stored", url)
         return None
     return url
-
-
-def _dropped(reason: str, msgid: str | None = None) -> IngestResult:
-    return IngestResult(Outcome.DROPPED, msgid=msgid, reason=reason)
 
 
 def ingest_message(
@@ -147,7 +111,7 @@ def ingest_message(
         parsed = parsing.parse_bytes(raw, received_at=received_at or timezone.now())
     except MalformedMail as exc:
         raise Unparseable(str(exc)) from exc
-    return ingest_parsed(parsed, list_id=list_id, context=context)
+    return ingest_parsed(parsed, list_id=list_id, context=context, raw=raw)
 
 
 def ingest_parsed(
@@ -155,10 +119,17 @@ def ingest_parsed(
     *,
     list_id: str | None = None,
     context: IngestContext | None = None,
+    raw: bytes | None = None,
 ) -> IngestResult:
-    """Store a parsed mail; see ``ingest_message``."""
+    """Store a parsed mail; see ``ingest_message``.
+
+    ``raw`` is the mail as received: a reply that comes before the mail it
+    answers is kept with it until then (without it, it is dropped).
+    """
     try:
-        return _ingest(parsed, list_id=list_id, context=context or IngestContext())
+        return _ingest(
+            parsed, list_id=list_id, context=context or IngestContext(), raw=raw
+        )
     except MalformedMail as exc:
         raise Unparseable(str(exc)) from exc
     except (OperationalError, InterfaceError) as exc:
@@ -190,21 +161,25 @@ def _lock(project: Project, context: IngestContext) -> None:
 
 
 def _ingest(
-    parsed: ParsedMail, *, list_id: str | None, context: IngestContext
+    parsed: ParsedMail,
+    *,
+    list_id: str | None,
+    context: IngestContext,
+    raw: bytes | None = None,
 ) -> IngestResult:
     if parsed.hints.ignore:
         logger.info("Ignoring email due to 'ignore' hint")
-        return _dropped("X-Patchwork-Hint: ignore")
+        return dropped("X-Patchwork-Hint: ignore")
     project = _find_project(parsed, list_id, context)
     if project is None:
         logger.error("Failed to find a project for email")
-        return _dropped("no project for this list")
+        return dropped("no project for this list")
     if not parsed.msgid:
         raise MalformedMail("Broken 'Message-Id' header")
     info = parsing.subject_info(parsed, project.linkname)
     kind = parsed.kind
     if kind is Kind.NOTHING:
-        return _dropped("no diff and no text", parsed.msgid)
+        return dropped("no diff and no text", parsed.msgid)
     # Everything the mail alone decides is worked out before the transaction
     # and the project lock, so other deliveries never wait on it.
     store = _Store(
@@ -215,6 +190,8 @@ def _ingest(
         author=_author_or_error(parsed, project.listemail),
         diff_hash=hash_diff(parsed.diff) if parsed.diff else None,
         files=changed_files(parsed.diff) if parsed.diff else [],
+        raw=raw,
+        list_id=list_id or "",
     )
     # No savepoint when an archive run stores several mails in one
     # transaction (``context.locks_held`` is set then): any failure there
@@ -225,13 +202,30 @@ def _ingest(
         context.begin()
     with transaction.atomic(savepoint=not batched), events_batched():
         _lock(project, context)
-        if kind is Kind.PATCH:
-            return store.patch()
-        if kind is Kind.COVER:
-            result = store.cover()
-            if result is not None:
-                return result
-        return store.comment()
+        result = store.store(kind)
+        if not result.outcome.stored:
+            return result
+        released = release_waiting(project, store.msgid, _store_released(context))
+        return dataclasses.replace(result, released=tuple(released))
+
+
+def _store_released(context: IngestContext) -> StoreReply:
+    def store(
+        parsed: ParsedMail, raw: bytes, project: Project, list_id: str
+    ) -> IngestResult:
+        return _Store(
+            parsed=parsed,
+            project=project,
+            info=parsing.subject_info(parsed, project.linkname),
+            context=context,
+            author=_author_or_error(parsed, project.listemail),
+            diff_hash=None,
+            files=[],
+            raw=raw,
+            list_id=list_id,
+        ).comment()
+
+    return store
 
 
 def _author_or_error(parsed: ParsedMail, list_email: str) -> Author | MalformedMail:
@@ -254,6 +248,17 @@ class _Store:
     author: Author | MalformedMail
     diff_hash: str | None
     files: list[str]
+    raw: bytes | None = None
+    list_id: str = ""
+
+    def store(self, kind: Kind) -> IngestResult:
+        if kind is Kind.PATCH:
+            return self.patch()
+        if kind is Kind.COVER:
+            result = self.cover()
+            if result is not None:
+                return result
+        return self.comment()
 
     @property
     def msgid(self) -> str:
@@ -298,6 +303,7 @@ class _Store:
             total=self.info.total,
             version=self.info.version,
             references=parsed.references,
+            versioned=self.info.versioned,
         )
         patch = patch_create(
             project=self.project,
@@ -405,16 +411,21 @@ class _Store:
     def comment(self) -> IngestResult:
         refs = list(dict.fromkeys(ref[:MAX_MSGID] for ref in self.parsed.references))
         if not refs:
-            return _dropped("not a patch and not a reply", self.msgid)
+            return dropped("not a patch and not a reply", self.msgid)
+        parent = reply_parent(self.project.pk, refs)
+        awaited = self._must_wait(refs, parent)
+        if awaited is not None:
+            return self._wait(awaited)
+        if parent is None:
+            return dropped("reply to a mail that is not stored", self.msgid)
         # action required unless addressed; upstream ignores the header on
         # cover comments (its bug B5), which we do not.
         addressed = False if self.parsed.hints.action_required else None
-        patch = self._parent_patch(refs)
-        if patch is not None:
-            if self._taken(PatchComment, "patch_id", patch.pk):
+        if isinstance(parent.obj, Patch):
+            if self._taken(PatchComment, "patch_id", parent.obj.pk):
                 return self._duplicate()
             comment: PatchComment | CoverComment = patch_comment_create(
-                patch=patch,
+                patch=parent.obj,
                 msgid=self.msgid,
                 date=self.parsed.date,
                 headers=self.parsed.headers,
@@ -424,13 +435,10 @@ class _Store:
                 tags=self._tags(),
             )
             return IngestResult(Outcome.PATCH_COMMENT, msgid=self.msgid, obj=comment)
-        cover = self._parent_cover(refs)
-        if cover is None:
-            return _dropped("reply to a mail that is not stored", self.msgid)
-        if self._taken(CoverComment, "cover_id", cover.pk):
+        if self._taken(CoverComment, "cover_id", parent.obj.pk):
             return self._duplicate()
         comment = cover_comment_create(
-            cover=cover,
+            cover=parent.obj,
             msgid=self.msgid,
             date=self.parsed.date,
             headers=self.parsed.headers,
@@ -440,55 +448,39 @@ class _Store:
         )
         return IngestResult(Outcome.COVER_COMMENT, msgid=self.msgid, obj=comment)
 
-    def _parent_patch(self, refs: list[str]) -> Patch | None:
-        """Return the patch the nearest known reference is, or is a comment on."""
-        return self._nearest_parent(
-            refs, Patch, PatchComment, "patch", ("id", "msgid", "project_id")
-        )
+    def _must_wait(self, refs: list[str], parent: Parent | None) -> str | None:
+        """Return the Message-Id this reply must wait for, if any.
 
-    def _parent_cover(self, refs: list[str]) -> Cover | None:
-        """Return the cover letter the nearest known reference is, or replies to."""
-        return self._nearest_parent(
-            refs, Cover, CoverComment, "cover", ("id", "msgid", "project_id")
-        )
-
-    def _nearest_parent[P: (Patch, Cover)](
-        self,
-        refs: list[str],
-        parent_model: type[P],
-        comment_model: type[PatchComment] | type[CoverComment],
-        parent_field: str,
-        fields: tuple[str, ...],
-    ) -> P | None:
-        """Walk ``refs`` nearest first: a parent with that id, or a comment on one.
-
-        Every lookup goes through a Message-Id or primary key index, so the
-        cost does not grow with the database. A direct reply (the common
-        case) takes one query.
+        Delivered in order, a reply finds the mail it answers (its nearest
+        reference) stored, and every older one: found through an older
+        ancestor only, or not at all, it may have come first, so it waits
+        for the mail it answers. Found on a cover letter, it also waits for
+        the references beyond it that are not stored yet: a patch among
+        them takes the reply, in upstream's search, once stored. An
+        expiring reply (``context.expiring``) waits no longer.
         """
-        parents = fixed_sql.by_msgids(
-            parent_model, project_id=self.project.pk, msgids=refs, columns=fields
-        )
-        if refs[0] in parents:
-            return parents[refs[0]]
-        # Comments by Message-Id, oldest first: when an id repeats, the latest
-        # comment on a parent of this project wins, as upstream.
-        rows = fixed_sql.comment_parents(
-            comment_model, parent_column=f"{parent_field}_id", msgids=refs
-        )
-        by_id = {p.pk: p for p in parents.values()}
-        wanted = {parent_id for _, parent_id in rows} - set(by_id)
-        if wanted:
-            by_id.update(
-                (p.pk, p)
-                for p in parent_model.objects.filter(
-                    project=self.project, pk__in=wanted
-                ).only(*fields)
-            )
-        via_comment = {msgid: by_id[pid] for msgid, pid in rows if pid in by_id}
-        for ref in refs:
-            if ref in parents:
-                return parents[ref]
-            if ref in via_comment:
-                return via_comment[ref]
+        if self.context.expiring or self.raw is None:
+            return None
+        project_id = self.project.pk
+        if parent is None or (
+            parent.ref != refs[0] and reply_parent(project_id, refs[:1]) is None
+        ):
+            return refs[0]
+        if isinstance(parent.obj, Cover):
+            beyond = refs[refs.index(parent.ref) + 1 :]
+            return first_unknown(project_id, beyond) if beyond else None
         return None
+
+    def _wait(self, awaits: str) -> IngestResult:
+        assert self.raw is not None  # _must_wait asks for none without it
+        keep_waiting(
+            project=self.project,
+            msgid=self.msgid,
+            awaits=awaits,
+            list_id=self.list_id,
+            raw=self.raw,
+        )
+        logger.info("Reply %s kept until %s is stored", self.msgid, awaits)
+        return IngestResult(
+            Outcome.WAITING, msgid=self.msgid, reason=f"waiting for {awaits}"
+        )

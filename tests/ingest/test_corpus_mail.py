@@ -338,9 +338,9 @@ def test_html_alternative_parts_are_ignored(test_project):
     assert "<div" not in patch.content
 
 
-def test_multipart_reply_alone_is_dropped(test_project):
+def test_multipart_reply_alone_waits_for_its_patch(test_project):
     result = deliver(mail_bytes("html-alternative-reply.mbox"))
-    assert result.outcome is Outcome.DROPPED
+    assert result.outcome is Outcome.WAITING
     assert not PatchComment.objects.exists()
     assert not CoverComment.objects.exists()
 

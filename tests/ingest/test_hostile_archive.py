@@ -2,8 +2,9 @@
 
 The small version of ``bench/hostile/run.py`` (same generator, fixed seed):
 no traceback, no mail stopped by the processor-time limit, and every mail
-stored, dropped (duplicate, no project, nothing to store) or kept in the
-failed-mail folder, the counts adding up to the number of mails.
+stored, dropped (duplicate, no project, nothing to store), waiting for the
+mail it answers or kept in the failed-mail folder, the counts adding up to
+the number of mails.
 """
 
 import io
@@ -14,12 +15,21 @@ import re
 import pytest
 from django.core.management import call_command
 
+from apps.ingest.models import PendingMail
 from apps.patches.models import Cover, CoverComment, Patch, PatchComment
 from tests.factories import ProjectFactory
 from tests.ingest import hostile_mail
 
 MAILS = 2_000
-COUNTED = ("cover letters", "patches", "comments", "duplicates", "dropped", "errors")
+COUNTED = (
+    "cover letters",
+    "patches",
+    "comments",
+    "duplicates",
+    "dropped",
+    "waiting",
+    "errors",
+)
 
 
 def summary_counts(output: str) -> dict[str, int]:
@@ -49,6 +59,7 @@ def test_hostile_archive_loses_nothing(settings, tmp_path, caplog):
         + CoverComment.objects.count()
     )
     assert stored == counts["cover letters"] + counts["patches"] + counts["comments"]
+    assert PendingMail.objects.count() == counts["waiting"]
     folder = mailbox.Maildir(tmp_path / "failed", factory=None, create=False)
     assert len(folder) == counts["errors"]
     # Every kind of mail ends somewhere: some of each outcome.

@@ -244,8 +244,9 @@ def test_reply_to_a_reply_finds_the_patch(test_project):
     assert list(patch.comments.values_list("msgid", flat=True)) == ["<r1@x>", "<r2@x>"]
 
 
-def test_reply_to_an_unknown_mail_is_dropped(test_project):
-    assert deliver(reply_mail("<unknown@x>")).outcome is Outcome.DROPPED
+def test_reply_to_an_unknown_mail_waits_for_it(test_project):
+    # Upstream drops it for good; here it waits (see test_order_independence).
+    assert deliver(reply_mail("<unknown@x>")).outcome is Outcome.WAITING
     assert not PatchComment.objects.exists()
 
 

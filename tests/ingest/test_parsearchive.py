@@ -40,6 +40,7 @@ def test_summary_of_a_covered_series(test_project):
         "     0 comments\n"
         "     0 duplicates\n"
         "     0 dropped\n"
+        "     0 waiting\n"
         "     0 errors\n"
         "Total: 3 new entries"
     )
@@ -175,13 +176,14 @@ def test_parsing_ahead_in_helper_processes_changes_nothing(
         "--parse-workers",
         workers,
     )
-    assert summary(output).splitlines()[:8] == [
+    assert summary(output).splitlines()[:9] == [
         "Processed 8 messages -->",
         "     2 cover letters",
         "     5 patches",
         "     0 comments",
         "     0 duplicates",
         "     0 dropped",
+        "     0 waiting",
         "     1 errors",
         "Total: 7 new entries",
     ]

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.ingest.management.commands.parsemail import deliver
+from apps.ingest.models import PendingMail
 from apps.ingest.parsing import MalformedMail, parse_bytes
 from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series
 from apps.people.models import Person
@@ -196,7 +197,8 @@ def deliver_and_account(raw: bytes, folder, list_id: str) -> tuple[int, str]:
     """Deliver ``raw`` as parsemail does; check where it went; return (status, fate).
 
     Nothing may be lost, whatever the exit status: 0 means stored (the row
-    exists), a duplicate or deliberately dropped (with the reason logged);
+    exists), kept until the mail it answers comes (the raw mail is kept), a
+    duplicate or deliberately dropped (with the reason logged);
     1 means saved byte for byte in the failed-mail folder; 75 (retry) does
     not happen with the database up. No traceback is ever logged.
     """
@@ -225,11 +227,17 @@ def deliver_and_account(raw: bytes, folder, list_id: str) -> tuple[int, str]:
             return status, kind
         if message.startswith("Duplicate mail for message ID"):
             return status, "duplicate"
+        waiting = WAITING.match(message)
+        if waiting:  # kept, raw, until the mail it answers comes
+            kept = PendingMail.objects.get(msgid=waiting.group(1))
+            assert bytes(kept.raw) == raw
+            return status, "waiting"
         if message.startswith("Nothing added to database ("):
             return status, "dropped"
     raise AssertionError(f"exit 0 but the mail is nowhere: {messages}")
 
 
+WAITING = re.compile(r"Reply (.*) kept until .* is stored$", re.S)
 STORED = re.compile(
     r"stored (patch comment|cover comment|patch|cover) (.*) \(id (\d+)\)$"
 )

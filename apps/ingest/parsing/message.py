@@ -61,6 +61,7 @@ class SubjectInfo:
     number: int | None  # the x of x/n
     total: int | None  # the n of x/n
     version: int
+    versioned: bool = False  # the subject writes the version (vN or (vN))
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,4 +136,6 @@ def subject_info(subject: str, linkname: str | None = None) -> SubjectInfo:
         number=number,
         total=total,
         version=version(name, prefixes),
+        versioned=any(map(_VERSION_TOKEN.match, prefixes))
+        or _VERSION_IN_NAME.search(name) is not None,
     )

@@ -42,16 +42,40 @@ MAX_MSGID = 255
 _LEADING_PREFIX = re.compile(r"^\[([^\]]*)\]\s*(.*)$")
 
 
-def series_by_reference(*, project: Project, msgids: Sequence[str]) -> Series | None:
+def series_by_reference(
+    *,
+    project: Project,
+    msgids: Sequence[str],
+    version: int | None = None,
+    versioned: bool = False,
+) -> Series | None:
     """Return the series recorded for the first of ``msgids`` that has one.
 
-    Upstream means to reject a series of another version unless it started
-    close in time, but its check can never reject; the first hit wins
-    whatever its version or age, and so it does here (grouping must match).
+    ``msgids`` is the mail's own Message-Id, then the ids it replies to,
+    nearest first. Upstream means to reject a series of another version
+    unless it started close in time, but its check never rejects, so the
+    first hit wins whatever its version or age. Given ``version``, a series
+    of another version is taken only when the mail itself, or the one it
+    answers, is in it and the mail's subject writes no version (patches
+    under a cover letter that alone names the version); one that claims an
+    id merely because a mail of it referenced it, or that holds an older
+    ancestor, is passed over. Delivered in order
+    this changes nothing: a mail's own series claims it before any revision
+    answering it arrives. Out of order it keeps a revision sent in reply to
+    an earlier version from taking that version's patches (a Deviation, see
+    docs/architecture.md).
     """
     wanted = list(dict.fromkeys(msgid[:MAX_MSGID] for msgid in msgids))
-    found = fixed_sql.series_by_references(project_id=project.pk, msgids=wanted)
-    return next((found[msgid] for msgid in wanted if msgid in found), None)
+    found = fixed_sql.series_claims(project_id=project.pk, msgids=wanted)
+    for position, msgid in enumerate(wanted):
+        if msgid not in found:
+            continue
+        series, own = found[msgid]
+        if version is None or series.version == version:
+            return series
+        if own and position < 2 and not versioned:
+            return series
+    return None
 
 
 def series_by_markers(
@@ -158,10 +182,12 @@ def series_slot_for_patch(
     total: int | None,
     version: int,
     references: Sequence[str],
+    versioned: bool = False,
 ) -> PatchSlot:
     """Find the series a new patch (number x of ``total``) joins, or make one.
 
-    ``references`` are the ids the patch's mail replies to, nearest first.
+    ``references`` are the ids the patch's mail replies to, nearest first;
+    ``versioned`` tells that the subject writes the version.
     A new series claims them (and ``msgid``); its series-created event is
     recorded by ``series_patch_added``, after the patch's own event, the
     order upstream records them in. A ``0/n`` patch (a cover letter
@@ -172,7 +198,12 @@ def series_slot_for_patch(
     if total is None or number is None:
         number = total = 1
     else:
-        series = series_by_reference(project=project, msgids=[msgid, *references])
+        series = series_by_reference(
+            project=project,
+            msgids=[msgid, *references],
+            version=version,
+            versioned=versioned,
+        )
         if series is None:
             series = _pick_candidate(
                 series_by_markers(
@@ -250,9 +281,27 @@ def series_for_cover(
     """Return the series a cover letter with ``msgid`` belongs to, creating it if new.
 
     A cover letter uses no references or markers: only a series that one of
-    its patches recorded for the cover's own Message-Id.
+    its patches recorded for the cover's own Message-Id. When that series is
+    of another version than the default 1 (a revision answering this cover
+    came first, see ``series_by_reference``), the cover looks for its own
+    series by markers as a patch would, before starting one.
     """
     series = series_by_reference(project=project, msgids=[msgid])
+    if series is not None and series.version not in (version, 1):
+        # Claimed by a revision that answers this cover and came first.
+        candidates = series_by_markers(
+            project=project,
+            submitter=submitter,
+            version=version,
+            total=total,
+            date=date,
+        )
+        series = next((s for s in candidates if s.cover_letter_id is None), None)
+    elif series is not None and series.version != version:
+        # Patches that write no version came first: as in order, the
+        # cover's version is the series'.
+        series.version = version
+        series.save(update_fields=["version"])
     if series is None:
         series = series_create(
             project=project,

@@ -37,7 +37,8 @@ from apps.ingest.gitmail import GitError
 from apps.ingest.limits import Bounds, cpu_time_limit
 from apps.ingest.locking import lock_timeout
 from apps.ingest.pipeline import ParseAhead, Parsed
-from apps.ingest.services import Outcome, ingest_parsed
+from apps.ingest.results import IngestResult, Outcome
+from apps.ingest.services import ingest_parsed
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,28 @@ _COUNTED = {
     Outcome.COVER_COMMENT: "comments",
     Outcome.DUPLICATE: "duplicates",
     Outcome.DROPPED: "dropped",
+    Outcome.WAITING: "waiting",
 }
+
+
+class Tally(Counter[str]):
+    """Counts for the summary; a reply waiting, then released, counts once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: set[str | None] = set()
+
+    def add(self, result: IngestResult) -> None:
+        self[_COUNTED[result.outcome]] += 1
+        if result.outcome is Outcome.WAITING:
+            self.waiting.add(result.msgid)
+        for released in result.released:
+            if not released.outcome.stored:
+                continue
+            self["comments"] += 1
+            if released.msgid in self.waiting:
+                self.waiting.discard(released.msgid)
+                self["waiting"] -= 1
 
 
 def since_date(text: str) -> dt.datetime:
@@ -183,7 +205,7 @@ class Command(BaseCommand):
             total,
             enabled=verbosity > 0 and self.stdout.isatty(),
         )
-        counts: Counter[str] = Counter()
+        counts = Tally()
         failed_dir: Path | None = None
         done = 0
         for archive in archives:
@@ -195,7 +217,7 @@ class Command(BaseCommand):
                         counts["errors"] += 1
                         failed_dir = outcome.parent.parent
                     else:
-                        counts[_COUNTED[outcome]] += 1
+                        counts.add(outcome)
                     done += 1
                 handled += len(batch)
                 archive.handled(handled)
@@ -231,7 +253,7 @@ class Command(BaseCommand):
 
     def _ingest_batch(
         self, batch: list[Parsed], list_id: str | None, context: IngestContext
-    ) -> list[Outcome | Path]:
+    ) -> list[IngestResult | Path]:
         """Store a batch of mails in one transaction; return their outcomes.
 
         Each mail's writes are still all-or-nothing, and a batch commits as a
@@ -241,15 +263,17 @@ class Command(BaseCommand):
         per-mail round trips to the database.
         """
         stored = [(parsed, parsed.mail) for parsed in batch if parsed.mail is not None]
-        outcomes: dict[int, Outcome | Path] = {}
+        outcomes: dict[int, IngestResult | Path] = {}
         context.locks_held = set()
         context.begin()
         try:
             with transaction.atomic(), events_batched():
                 for parsed, mail in stored:
                     with cpu_time_limit(settings.INGEST_MAIL_TIME_LIMIT):
-                        result = ingest_parsed(mail, list_id=list_id, context=context)
-                    outcomes[id(parsed)] = result.outcome
+                        result = ingest_parsed(
+                            mail, list_id=list_id, context=context, raw=parsed.raw
+                        )
+                    outcomes[id(parsed)] = result
         except Exception:  # replayed one by one below
             outcomes.clear()
         finally:
@@ -263,8 +287,8 @@ class Command(BaseCommand):
 
     def _ingest_one(
         self, parsed: Parsed, list_id: str | None, context: IngestContext
-    ) -> Outcome | Path:
-        """Store one mail; return its outcome, or where it was saved if it failed."""
+    ) -> IngestResult | Path:
+        """Store one mail; return what became of it, or where it was saved."""
         raw = parsed.raw
         if parsed.mail is None:
             path = save_failed_mail(raw)
@@ -277,8 +301,8 @@ class Command(BaseCommand):
             try:
                 with cpu_time_limit(settings.INGEST_MAIL_TIME_LIMIT):
                     return ingest_parsed(
-                        parsed.mail, list_id=list_id, context=context
-                    ).outcome
+                        parsed.mail, list_id=list_id, context=context, raw=raw
+                    )
             except TemporaryFailure as exc:
                 if attempt == 2:
                     self.stderr.write(
@@ -309,7 +333,7 @@ class Command(BaseCommand):
     def _summary(
         self, total: int, counts: Counter[str], failed_dir: Path | None, seconds: float
     ) -> None:
-        new = total - counts["duplicates"] - counts["dropped"] - counts["errors"]
+        new = counts["covers"] + counts["patches"] + counts["comments"]
         lines = [f"Processed {total} messages -->"]
         for label, key in (
             ("cover letters", "covers"),
@@ -317,6 +341,7 @@ class Command(BaseCommand):
             ("comments", "comments"),
             ("duplicates", "duplicates"),
             ("dropped", "dropped"),
+            ("waiting", "waiting"),
             ("errors", "errors"),
         ):
             lines.append(f"  {counts[key]:4d} {label}")

@@ -2,8 +2,9 @@
 
 Exit status (upstream's contract, plus EX_TEMPFAIL):
 
-* 0: stored, duplicate, or nothing to store (no project, ignore hint, no
-  content, reply to an unknown mail);
+* 0: stored, duplicate, kept until the mail it answers is stored (see
+  ``apps.ingest.pending``), or nothing to store (no project, ignore hint,
+  no content);
 * 1: the mail cannot be stored (missing or invalid From/Subject/Message-Id,
   larger than ``INGEST_MAX_MAIL_SIZE``, more processor time than
   ``INGEST_MAIL_TIME_LIMIT``, refused by the database, a bug); it is saved
@@ -103,6 +104,8 @@ def deliver(raw: bytes, *, list_id: str | None) -> int:
         return _failed(raw, f"Error when parsing incoming email: {exc!r}", trace=True)
     if result.outcome is Outcome.DROPPED:
         logger.warning("Nothing added to database (%s)", result.reason)
+    elif result.outcome is Outcome.WAITING:
+        logger.info("Reply %s", result.describe())
     elif result.outcome.stored:
         logger.info("%s", result.describe())
     return EX_OK

@@ -1,13 +1,16 @@
 """``manage.py cron``: upstream's periodic job, run every few minutes.
 
 Sends the patch-change digests, then deletes used and expired confirmation
-links and the accounts whose registration was never confirmed.
+links and the accounts whose registration was never confirmed, and gives up
+on replies that waited too long for the mail they answer
+(``apps.ingest.pending``).
 """
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from apps.ingest.pending import pending_expire
 from apps.notifications.management.commands.send_notifications import (
     send_notifications,
 )
@@ -23,8 +26,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, verbosity: int, **options: Any) -> None:
         send_notifications(self)
         confirmations, accounts = confirmations_expire()
+        expired = pending_expire()
         if verbosity > 1:
             self.stdout.write(
                 f"Deleted {confirmations} confirmations and {accounts} "
                 "unconfirmed accounts"
+            )
+            self.stdout.write(
+                f"Expired waiting replies: {expired.stored} stored, "
+                f"{expired.failed} saved to the failed-mail folder"
             )

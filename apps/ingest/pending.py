@@ -1,0 +1,143 @@
+"""Replies that came before the mail they answer (``PendingMail``).
+
+Upstream drops such a reply for good; here it waits, raw, for the Message-Id
+of its nearest reference, and is stored in the transaction that stores that
+mail (which holds the project's ingest lock, as the reply's delivery did, so
+a parallel delivery cannot slip between the two). Replies to replies that
+wait are released in turn. A reply whose parent never comes expires after
+``INGEST_PENDING_DAYS``: upstream's search over all its references decides
+then, and what finds no parent goes to the failed-mail folder.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.ingest import parsing
+from apps.ingest.failed import save_failed_mail
+from apps.ingest.locking import lock_project
+from apps.ingest.models import PendingMail
+from apps.ingest.parsing import ParsedMail
+from apps.ingest.results import IngestResult, Outcome
+from apps.projects.models import Project
+
+logger = logging.getLogger(__name__)
+
+MAX_MSGID = 255
+
+
+def keep_waiting(
+    *, project: Project, msgid: str, awaits: str, list_id: str, raw: bytes
+) -> None:
+    """Keep a reply until ``awaits`` is stored (a second delivery changes nothing)."""
+    PendingMail.objects.bulk_create(
+        [
+            PendingMail(
+                project=project,
+                msgid=msgid[:MAX_MSGID],
+                awaits=awaits[:MAX_MSGID],
+                list_id=list_id[:MAX_MSGID],
+                raw=raw,
+                received=timezone.now(),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# Stores one released reply: parsed, its raw bytes, project and list id.
+StoreReply = Callable[[ParsedMail, bytes, Project, str], IngestResult]
+
+
+def release_waiting(
+    project: Project, msgid: str, store: StoreReply
+) -> list[IngestResult]:
+    """Store the replies waiting for ``msgid``, and those waiting for them.
+
+    Runs in the transaction that stored ``msgid``. Returns what became of
+    each released reply, in the order they were stored. A released reply
+    that is not stored after all (it cannot be: its parent is) is saved to
+    the failed-mail folder rather than lost.
+    """
+    released = []
+    awaited = [msgid]
+    while awaited:
+        rows = list(
+            PendingMail.objects.filter(project=project, awaits=awaited.pop())
+            .order_by("received", "id")
+            .values_list("id", "raw", "received", "list_id")
+        )
+        if not rows:
+            continue
+        PendingMail.objects.filter(pk__in=[row[0] for row in rows]).delete()
+        for _, raw, received, list_id in rows:
+            raw = bytes(raw)
+            parsed = parsing.parse_bytes(raw, received_at=received)
+            result = store(parsed, raw, project, list_id)
+            released.append(result)
+            if result.outcome.stored and result.msgid:
+                awaited.append(result.msgid)
+            elif result.outcome is Outcome.DROPPED:
+                path = save_failed_mail(raw)
+                logger.warning(
+                    "Released reply not stored (%s); saved to %s",
+                    result.describe(),
+                    path,
+                )
+    return released
+
+
+@dataclass
+class Expired:
+    """What ``pending_expire`` did: replies stored late, replies saved as failed."""
+
+    stored: int = 0
+    failed: int = 0
+
+
+def pending_expire(*, now: dt.datetime | None = None) -> Expired:
+    """Give up waiting for replies older than ``INGEST_PENDING_DAYS``.
+
+    Each is stored if one of its references is known by now (upstream's
+    rule), otherwise saved to the failed-mail folder; either way it leaves
+    the table in the same transaction, so it is never lost nor stored twice.
+    """
+    from apps.ingest.context import IngestContext
+    from apps.ingest.services import ingest_message
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.INGEST_PENDING_DAYS)
+    done = Expired()
+    stale = PendingMail.objects.filter(received__lt=cutoff).order_by("received", "id")
+    for pk, project_id in stale.values_list("id", "project_id"):
+        with transaction.atomic():
+            lock_project(project_id)
+            row = PendingMail.objects.filter(pk=pk).first()
+            if row is None:  # released or expired by another process meanwhile
+                continue
+            row.delete()
+            raw = bytes(row.raw)
+            result = ingest_message(
+                raw,
+                list_id=row.list_id or None,
+                context=IngestContext(expiring=True),
+                received_at=row.received,
+            )
+            if result.outcome.stored:
+                done.stored += 1
+                continue
+            path = save_failed_mail(raw)
+            logger.warning(
+                "Reply %s waited %d days for %s in vain (%s); saved to %s",
+                row.msgid,
+                settings.INGEST_PENDING_DAYS,
+                row.awaits,
+                result.describe(),
+                path,
+            )
+            done.failed += 1
+    return done
