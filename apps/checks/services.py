@@ -1,19 +1,27 @@
 """Writes to checks."""
 
+from typing import Protocol
+
 from django.db import transaction
 from django.utils import timezone
 
+from apps.checks.history import history
 from apps.checks.models import Check
-from apps.events.services import record_check_created
-from apps.patches.models import Patch
 from apps.people.models import User
 from apps.stored_urls import validate_check_target_url
+
+
+class CheckedPatch(Protocol):
+    """What a check needs of its patch (checks sit below patches)."""
+
+    pk: int
+    project_id: int
 
 
 @transaction.atomic
 def check_create(
     *,
-    patch: Patch,
+    patch: CheckedPatch,
     user: User,
     state: int,
     context: str = "default",
@@ -28,7 +36,7 @@ def check_create(
     """
     validate_check_target_url(target_url)
     check = Check.objects.create(
-        patch=patch,
+        patch_id=patch.pk,
         user=user,
         state=state,
         context=context,
@@ -36,5 +44,5 @@ def check_create(
         description=description,
         date=timezone.now(),
     )
-    record_check_created(check=check)
+    history().record_check_created(check=check, project_id=patch.project_id)
     return check

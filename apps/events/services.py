@@ -129,12 +129,12 @@ def record_patch_relation_changed(
     )
 
 
-def record_check_created(*, check: Check) -> Event:
+def record_check_created(*, check: Check, project_id: int) -> Event:
     return _record(
         Category.CHECK_CREATED,
-        project_id=check.patch.project_id,
+        project_id=project_id,
         actor=check.user,
-        patch=check.patch,
+        patch_id=check.patch_id,
         created_check=check,
     )
 

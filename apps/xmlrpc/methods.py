@@ -194,7 +194,7 @@ def patch_check_get(patch_id) -> dict:
     patch = patch_selectors.patch_with_check_state(patch_id)
     if patch is None:
         return {}
-    current = list(check_selectors.current_checks(patch_id=patch.pk))
+    current = list(patch_selectors.current_checks(patch_id=patch.pk))
     return {
         "state": Check.State(patch.check_state).label,
         "total": len(current),

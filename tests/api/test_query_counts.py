@@ -229,7 +229,9 @@ def test_event_list(api, builder):
             lambda: record.record_series_completed(series=series),
             lambda: record.record_patch_completed(patch=patch, series=series),
             lambda: record.record_patch_comment_created(comment=comment),
-            lambda: record.record_check_created(check=check),
+            lambda: record.record_check_created(
+                check=check, project_id=check.patch.project_id
+            ),
             lambda: record.record_patch_delegated(
                 patch=patch, previous=None, current=builder.user, actor=builder.user
             ),

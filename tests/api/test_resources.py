@@ -548,7 +548,7 @@ class TestEvents:
             record.record_patch_relation_changed(
                 patch=world.patch, previous=None, current=None, actor=None
             ),
-            record.record_check_created(check=check),
+            record.record_check_created(check=check, project_id=check.patch.project_id),
             record.record_series_created(series=world.series),
             record.record_series_completed(series=world.series),
             record.record_cover_comment_created(comment=cover_comment),

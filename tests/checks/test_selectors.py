@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 
 from apps.checks.models import Check
-from apps.checks.selectors import check_list, checks_with_patch, current_checks
+from apps.checks.selectors import check_list, checks_with_patch
 from apps.patches import fixed_sql
 from apps.patches.models import Patch
-from apps.patches.selectors import patch_with_check_state
+from apps.patches.selectors import current_checks, patch_with_check_state
+from apps.patches.selectors.annotations import with_check_state
 from tests.factories import CheckFactory, PatchFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_every_read_of_current_checks_agrees(checked):
 
 def test_check_state_without_checks_is_pending():
     patch = PatchFactory()
-    annotated = Patch.objects.with_check_state().get(pk=patch.pk)
+    annotated = with_check_state(Patch.objects.all()).get(pk=patch.pk)
     assert annotated.check_state == Check.State.PENDING
 
 

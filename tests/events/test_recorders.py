@@ -116,7 +116,9 @@ def test_changes_by_people_record_before_and_after_and_who(actor):
 
 def test_a_check_is_recorded_with_its_reporter_as_actor():
     check = CheckFactory()
-    event = services.record_check_created(check=check)
+    event = services.record_check_created(
+        check=check, project_id=check.patch.project_id
+    )
     assert (event.category, event.actor, event.project_id) == (
         "check-created",
         check.user,
@@ -155,7 +157,9 @@ def test_the_feed_is_newest_first_and_hides_categories_asked():
 
 def test_the_feed_reads_each_page_in_one_query(django_assert_num_queries):
     patch = PatchFactory()
-    services.record_check_created(check=CheckFactory(patch=patch))
+    services.record_check_created(
+        check=CheckFactory(patch=patch), project_id=patch.project_id
+    )
     services.record_patch_comment_created(comment=PatchCommentFactory(patch=patch))
     with django_assert_num_queries(1):
         events = list(event_list())

@@ -4,6 +4,7 @@ import pytest
 
 from apps.checks.models import Check
 from apps.patches.models import Patch, Series
+from apps.patches.selectors.annotations import with_check_state, with_received_counts
 from tests.factories import CheckFactory, PatchFactory, SeriesFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ T0 = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
 
 
 def check_state(patch) -> int:
-    return Patch.objects.with_check_state().get(pk=patch.pk).check_state
+    return with_check_state(Patch.objects.all()).get(pk=patch.pk).check_state
 
 
 def add(patch, user, context, state, minutes=0):
@@ -72,7 +73,7 @@ def test_check_state_of_many_patches_in_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         states = {
             p.pk: p.check_state
-            for p in Patch.objects.with_list_related().with_check_state()
+            for p in with_check_state(Patch.objects.with_list_related())
         }
     assert states[patches[2].pk] == S.FAIL
     assert states[patches[0].pk] == S.PENDING
@@ -83,7 +84,7 @@ def test_series_received_total():
     PatchFactory(project=series.project, series=series, number=1)
     PatchFactory(project=series.project, series=series, number=2)
     empty = SeriesFactory()
-    totals = dict(
-        Series.objects.with_received_total().values_list("pk", "received_total")
+    counts = with_received_counts(Series.objects.all()).values_list(
+        "pk", "received_total", "received_all"
     )
-    assert totals == {series.pk: 2, empty.pk: 0}
+    assert set(counts) == {(series.pk, 2, False), (empty.pk, 0, False)}

@@ -48,7 +48,7 @@ class Patch(Submission):
 
     objects = PatchQuerySet.as_manager()
 
-    # Set on rows read through PatchQuerySet.with_check_state().
+    # Set on rows read through apps.patches.selectors.annotations.with_check_state().
     check_state: int
 
     class Meta:

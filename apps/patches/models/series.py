@@ -3,11 +3,10 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils import timezone
 
-from apps.patches.querysets import SeriesQuerySet
 from apps.people.models import Person
 
 if TYPE_CHECKING:
-    from apps.patches.selectors import EmbeddedPatch
+    from apps.patches.embedded import EmbeddedPatch
 
 
 class Series(models.Model):
@@ -34,8 +33,6 @@ class Series(models.Model):
     dependencies = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="dependents"
     )
-
-    objects = SeriesQuerySet.as_manager()
 
     # Set on API list rows by apps.patches.selectors.attach_series_members.
     member_patches: list["EmbeddedPatch"]

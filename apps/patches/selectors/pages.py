@@ -8,8 +8,17 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from apps.patches.fixed_sql import comments, patch_checks, patch_page, series_members
+from apps.checks.models import Check
+from apps.checks.selectors import checks_with_patch
+from apps.patches.fixed_sql import (
+    comments,
+    newest_check_filter,
+    patch_checks,
+    patch_page,
+    series_members,
+)
 from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series
+from apps.patches.selectors.annotations import with_check_state
 from apps.projects.models import Project
 
 __all__ = [
@@ -160,10 +169,14 @@ def patch_with_submitter(patch_id: int) -> Patch | None:
 
 def patch_with_check_state(patch_id: int) -> Patch | None:
     """Return the patch (bodies unloaded) annotated with its ``check_state``."""
+    patches = Patch.objects.select_related("project", "state", "submitter", "delegate")
+    return with_check_state(patches).defer_bodies().filter(pk=patch_id).first()
+
+
+def current_checks(*, patch_id: int) -> QuerySet[Check]:
+    """Return the newest check per (user, context) of a patch, by id."""
     return (
-        Patch.objects.with_check_state()
-        .select_related("project", "state", "submitter", "delegate")
-        .defer_bodies()
-        .filter(pk=patch_id)
-        .first()
+        checks_with_patch()
+        .filter(newest_check_filter(), patch_id=patch_id)
+        .order_by("id")
     )

@@ -6,12 +6,11 @@ count tests pin these). Bodies (``diff``, ``content``, ``headers``) are left
 unloaded wherever they are not shown.
 """
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.db.models import Prefetch, Q, QuerySet
 
+from apps.patches.embedded import EmbeddedPatch, ProjectLinks
 from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series
+from apps.patches.selectors.annotations import with_check_state, with_received_counts
 
 _COVER_BODIES = ("content", "headers")
 
@@ -45,30 +44,26 @@ def _relation_members() -> Prefetch:
 
 def patch_list() -> QuerySet[Patch]:
     """Return patches as the patch list shows them (no bodies), by id."""
+    patches = Patch.objects.with_list_related().select_related(
+        "series__project", "related"
+    )
     return (
-        Patch.objects.with_list_related()
-        .select_related("series__project", "related")
-        .with_check_state()
-        .prefetch_related(_relation_members())
-        .order_by("id")
+        with_check_state(patches).prefetch_related(_relation_members()).order_by("id")
     )
 
 
 def patch_detail_queryset() -> QuerySet[Patch]:
     """Return patches ready to be shown one at a time, bodies included."""
-    return (
-        Patch.objects.select_related(
-            "project",
-            "state",
-            "submitter",
-            "delegate",
-            "series",
-            "series__project",
-            "related",
-        )
-        .with_check_state()
-        .prefetch_related(_relation_members())
+    patches = Patch.objects.select_related(
+        "project",
+        "state",
+        "submitter",
+        "delegate",
+        "series",
+        "series__project",
+        "related",
     )
+    return with_check_state(patches).prefetch_related(_relation_members())
 
 
 def _cover_base() -> QuerySet[Cover]:
@@ -87,13 +82,10 @@ def cover_detail_queryset() -> QuerySet[Cover]:
 
 
 def _series_base() -> QuerySet[Series]:
-    return (
-        Series.objects.select_related(
-            "project", "submitter", "cover_letter", "cover_letter__project"
-        )
-        .defer(*(f"cover_letter__{name}" for name in _COVER_BODIES))
-        .with_received_counts()
-    )
+    series = Series.objects.select_related(
+        "project", "submitter", "cover_letter", "cover_letter__project"
+    ).defer(*(f"cover_letter__{name}" for name in _COVER_BODIES))
+    return with_received_counts(series)
 
 
 def series_list() -> QuerySet[Series]:
@@ -107,29 +99,6 @@ def series_list() -> QuerySet[Series]:
 
 def series_detail_queryset() -> QuerySet[Series]:
     return _series_base()
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectLinks:
-    """What links to a project's messages read of the project."""
-
-    linkname: str
-    list_archive_url_format: str
-
-
-@dataclass(frozen=True, slots=True)
-class EmbeddedPatch:
-    """A patch as its series shows it: the fields and what its links read."""
-
-    id: int
-    msgid: str
-    name: str
-    date: dt.datetime
-    project: ProjectLinks
-
-    @property
-    def pk(self) -> int:
-        return self.id
 
 
 def attach_series_members(

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from apps.events.services import record_patch_relation_changed
 from apps.patches.exceptions import RelationConflict, RelationForbidden
+from apps.patches.history import history
 from apps.patches.models import Patch, PatchRelation
 from apps.patches.rules import can_change_relations
 from apps.people.models import User
@@ -43,7 +43,7 @@ def _move(
         )
         Patch.objects.filter(pk=patch.pk).update(related=relation)
         patch.related = relation
-        record_patch_relation_changed(
+        history().record_patch_relation_changed(
             patch=patch, previous=previous, current=relation, actor=actor
         )
 

@@ -22,12 +22,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from apps.events.services import (
-    record_patch_completed,
-    record_series_completed,
-    record_series_created,
-)
 from apps.patches import fixed_sql
+from apps.patches.history import history
 from apps.patches.models import Cover, Patch, Series, SeriesReference
 from apps.people.models import Person
 from apps.projects.models import Project
@@ -118,7 +114,7 @@ def series_create(
     series = Series.objects.create(
         project=project, date=date, submitter=submitter, version=version, total=total
     )
-    record_series_created(series=series)
+    history().record_series_created(series=series)
     _claim_references(series, references)
     return series
 
@@ -240,7 +236,7 @@ def series_patch_added(*, slot: PatchSlot, patch: Patch) -> None:
     """
     series = slot.series
     if slot.created:
-        record_series_created(series=series)
+        history().record_series_created(series=series)
     number = slot.number
     if number is None:
         return
@@ -249,16 +245,16 @@ def series_patch_added(*, slot: PatchSlot, patch: Patch) -> None:
         series.save(update_fields=["name"])
     numbers = slot.numbers
     if sum(1 for n in numbers if n < number) == number - 1:
-        record_patch_completed(patch=patch, series=series)
+        history().record_patch_completed(patch=patch, series=series)
         following = number + 1
         while following in numbers:
-            record_patch_completed(
+            history().record_patch_completed(
                 patch=Patch(pk=numbers[following], project_id=patch.project_id),
                 series=series,
             )
             following += 1
     if len(numbers) + 1 >= series.total:
-        record_series_completed(series=series)
+        history().record_series_completed(series=series)
 
 
 def cover_series_name(cover_name: str) -> str:

@@ -8,12 +8,7 @@ checked for duplicates.
 import datetime as dt
 from collections.abc import Sequence
 
-from apps.events.services import (
-    record_cover_comment_created,
-    record_cover_created,
-    record_patch_comment_created,
-    record_patch_created,
-)
+from apps.patches.history import history
 from apps.patches.models import (
     Cover,
     CoverComment,
@@ -78,7 +73,7 @@ def patch_create(
     )
     if tags:
         patch_tags_init(patch_id=patch.pk, content=content, tags=tags)
-    record_patch_created(patch=patch)
+    history().record_patch_created(patch=patch)
     return patch
 
 
@@ -102,7 +97,7 @@ def cover_create(
         submitter=submitter,
         content=content,
     )
-    record_cover_created(cover=cover)
+    history().record_cover_created(cover=cover)
     return cover
 
 
@@ -132,7 +127,7 @@ def patch_comment_create(
     )
     if tags:
         patch_add_tag_counts(patch_id=patch.pk, counts=tag_counts([content], tags))
-    record_patch_comment_created(comment=comment)
+    history().record_patch_comment_created(comment=comment)
     return comment
 
 
@@ -156,5 +151,5 @@ def cover_comment_create(
         content=content,
         addressed=addressed,
     )
-    record_cover_comment_created(comment=comment)
+    history().record_cover_comment_created(comment=comment)
     return comment

@@ -5,8 +5,8 @@ from typing import Final
 
 from django.db import transaction
 
-from apps.events.services import record_patch_delegated, record_patch_state_changed
 from apps.patches.exceptions import DelegateNotMaintainer
+from apps.patches.history import history
 from apps.patches.models import Patch, State
 from apps.patches.rules import is_maintainer
 from apps.people.models import User
@@ -75,11 +75,11 @@ def patch_update(
         return patch
     patch.save(update_fields=changed)
     if "state" in changed:
-        record_patch_state_changed(
+        history().record_patch_state_changed(
             patch=patch, previous=previous_state, current=patch.state, actor=actor
         )
     if "delegate" in changed:
-        record_patch_delegated(
+        history().record_patch_delegated(
             patch=patch, previous=previous_delegate, current=patch.delegate, actor=actor
         )
     return patch
