@@ -84,10 +84,3 @@ def address_owner(email: str) -> User | None:
         User.objects.filter(email__iexact=email).first()
         or User.objects.filter(persons__email__iexact=email).first()
     )
-
-
-def api_token_key(user: User) -> str | None:
-    """Return the user's REST API token, or None if they have none."""
-    from rest_framework.authtoken.models import Token  # only with the API enabled
-
-    return Token.objects.filter(user=user).values_list("key", flat=True).first()

@@ -10,7 +10,6 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from apps.mail_headers import header_value
 from apps.people.exceptions import CannotUnlink, MailNotSent
@@ -21,19 +20,6 @@ from apps.people.models import (
     User,
 )
 from apps.people.names import clean_name, validate_name
-
-
-def api_token_get_or_create(*, user: User) -> str:
-    """Return the user's REST API token, creating one if the user has none."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
-
-
-@transaction.atomic
-def api_token_regenerate(*, user: User) -> str:
-    """Replace the user's REST API token by a new one and return it."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user).key
 
 
 def _person_by_email(email: str) -> Person | None:

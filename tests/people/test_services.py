@@ -11,10 +11,7 @@ from django.utils import timezone
 
 from apps.people.exceptions import CannotUnlink, MailNotSent
 from apps.people.models import EmailConfirmation, Person, User
-from apps.people.selectors import api_token_key
 from apps.people.services import (
-    api_token_get_or_create,
-    api_token_regenerate,
     confirmation_create,
     confirmation_get,
     confirmation_is_expired,
@@ -86,19 +83,6 @@ def test_profile_update_keeps_the_page_size_in_bounds(size):
     profile_update(user=user, items_per_page=1000, show_ids=True)
     user.refresh_from_db()
     assert (user.items_per_page, user.show_ids) == (1000, True)
-
-
-def test_a_token_is_made_once_and_replaced_on_request():
-    user = UserFactory()
-    assert api_token_key(user) is None
-    key = api_token_get_or_create(user=user)
-    assert api_token_get_or_create(user=user) == key == api_token_key(user)
-    new = api_token_regenerate(user=user)
-    assert new != key
-    assert api_token_key(user) == new
-
-
-# --- registration and confirmations ----------------------------------------------
 
 
 def test_registration_makes_an_inactive_account_activated_by_its_link():

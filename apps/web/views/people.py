@@ -9,13 +9,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.api.tokens import api_token_key, api_token_regenerate
 from apps.bundles import selectors as bundle_selectors
 from apps.notifications.services import normalise_address, opted_out_addresses
 from apps.patches import selectors as patch_selectors
 from apps.people import selectors as people_selectors
 from apps.people.exceptions import CannotUnlink, MailNotSent
 from apps.people.services import (
-    api_token_regenerate,
     confirmation_send,
     person_link_request,
     person_unlink,
@@ -70,7 +70,7 @@ def profile(request):
     ]
     token = None
     if settings.ENABLE_REST_API:
-        token = people_selectors.api_token_key(user)
+        token = api_token_key(user)
     return render(
         request,
         "people/profile.html",

@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.api.tokens import api_token_get_or_create
 from apps.people.models import User
-from apps.people.services import api_token_get_or_create
 
 
 class Command(BaseCommand):
