@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from apps.ingest.expiry import pending_expire
 from apps.ingest.models import PendingMail
-from apps.ingest.pending import pending_expire
 
 
 class Command(BaseCommand):

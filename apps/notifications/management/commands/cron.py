@@ -3,14 +3,14 @@
 Sends the patch-change digests, then deletes used and expired confirmation
 links and the accounts whose registration was never confirmed, and gives up
 on replies that waited too long for the mail they answer
-(``apps.ingest.pending``).
+(``apps.ingest.expiry``).
 """
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from apps.ingest.pending import pending_expire
+from apps.ingest.expiry import pending_expire
 from apps.notifications.management.commands.send_notifications import (
     send_notifications,
 )
