@@ -105,15 +105,28 @@ def test_copy_patch_id(live_server, new_page, listed):
     assert page.evaluate("navigator.clipboard.readText()") == str(patches[2].pk)
 
 
-def test_submitter_suggestions(live_server, page, listed):
-    project, patches = listed
-    page.goto(f"{live_server.url}/project/{project.linkname}/list/")
+def _suggest_submitter(page, url, project):
+    page.goto(f"{url}/project/{project.linkname}/list/")
     page.click("summary.filter-summary")
     page.locator("#filter-submitter").press_sequentially("Grac")
     option = page.locator("#submitter-options option")
     expect(option).to_have_count(1)
-    assert option.get_attribute("value") == str(patches[0].submitter_id)
-    assert option.get_attribute("label") == "Grace Hopper <grace@example.org>"
+    return option
+
+
+def test_submitter_suggestions_show_addresses_only_to_signed_in_users(
+    live_server, new_page, listed
+):
+    """As the REST API: anonymous visitors see names, signed-in users addresses."""
+    project, patches = listed
+    anonymous = _suggest_submitter(new_page(), live_server.url, project)
+    assert anonymous.get_attribute("value") == str(patches[0].submitter_id)
+    assert anonymous.get_attribute("label") == "Grace Hopper"
+    page = new_page()
+    log_in(page, live_server.url, "maint")
+    signed_in = _suggest_submitter(page, live_server.url, project)
+    assert signed_in.get_attribute("value") == str(patches[0].submitter_id)
+    assert signed_in.get_attribute("label") == "Grace Hopper <grace@example.org>"
 
 
 def test_list_works_without_javascript(live_server, new_page, listed):
