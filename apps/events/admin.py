@@ -5,6 +5,8 @@ from apps.events.models import Event
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    """The history is read here, never written: services record it."""
+
     list_display = ("category", "project", "date", "actor")
     list_filter = ("category", "project")
     list_select_related = ("project", "actor")
@@ -22,3 +24,9 @@ class EventAdmin(admin.ModelAdmin):
         "cover_comment",
     )
     date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

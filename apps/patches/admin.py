@@ -36,7 +36,18 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "pattern", "abbrev", "show_column")
 
 
-class SubmissionAdmin(admin.ModelAdmin):
+class FromMailAdmin(admin.ModelAdmin):
+    """Objects only mail creates: edited here, never added.
+
+    Ingest assembles them (series, tags, parents) and records their events,
+    which a form cannot.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+
+class SubmissionAdmin(FromMailAdmin):
     # Lists can be long and bodies large: never load every related row into
     # a select box, and search only indexed-ish short fields.
     list_select_related: ClassVar[tuple[str, ...]] = ("project", "submitter")
@@ -71,6 +82,9 @@ class PatchAdminForm(forms.ModelForm):
 @admin.register(Patch)
 class PatchAdmin(SubmissionAdmin):
     form = PatchAdminForm
+    # Relations change through their service (web, API), which checks the
+    # maintainers of every patch involved and records the events.
+    readonly_fields = ("related",)
 
     list_display = (
         "name",
@@ -83,7 +97,7 @@ class PatchAdmin(SubmissionAdmin):
     )
     list_filter = ("project", "state", "archived")
     list_select_related = ("project", "submitter", "state", "delegate")
-    raw_id_fields = ("submitter", "delegate", "series", "related")
+    raw_id_fields = ("submitter", "delegate", "series")
 
     def save_model(self, request, obj, form, change):
         tracked = [name for name in _TRACKED_FIELDS if name in form.changed_data]
@@ -105,7 +119,7 @@ class CoverAdmin(SubmissionAdmin):
 
 
 @admin.register(PatchComment)
-class PatchCommentAdmin(admin.ModelAdmin):
+class PatchCommentAdmin(FromMailAdmin):
     list_display = ("msgid", "patch", "submitter", "date", "addressed")
     list_select_related = ("patch", "submitter")
     raw_id_fields = ("patch", "submitter")
@@ -113,7 +127,7 @@ class PatchCommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoverComment)
-class CoverCommentAdmin(admin.ModelAdmin):
+class CoverCommentAdmin(FromMailAdmin):
     list_display = ("msgid", "cover", "submitter", "date", "addressed")
     list_select_related = ("cover", "submitter")
     raw_id_fields = ("cover", "submitter")
@@ -121,7 +135,7 @@ class CoverCommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(FromMailAdmin):
     list_display = ("__str__", "project", "submitter", "version", "total", "date")
     list_filter = ("project",)
     list_select_related = ("project", "submitter")
@@ -148,4 +162,15 @@ class RelatedPatchInline(admin.TabularInline):
 
 @admin.register(PatchRelation)
 class PatchRelationAdmin(admin.ModelAdmin):
+    """Shown, not edited: relations change through their service."""
+
     inlines = (RelatedPatchInline,)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
