@@ -14,9 +14,10 @@ It
    with the per-mail processor time limit ``--time-limit``;
 4. checks: no traceback in the output, no mail stopped by the time limit and
    none parsing slower than it, and every mail stored, dropped with its
-   reason (duplicate, no project, nothing to store) or in the failed-mail
-   folder, the counts adding up to the number of mails and matching the
-   rows in the database and the files in the folder;
+   reason (duplicate, no project, nothing to store), waiting for the mail it
+   answers or in the failed-mail folder, the counts adding up to the number
+   of mails and matching the rows in the database and the files in the
+   folder;
 
 and writes the numbers to a JSON file under ``bench/results/`` (ignored by
 git). Exits 1 when a check fails. ``tests/ingest/test_hostile_archive.py``
@@ -60,7 +61,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from apps.ingest import parsing
 from tests.ingest import hostile_mail
 
-COUNTED = ("cover letters", "patches", "comments", "duplicates", "dropped", "errors")
+COUNTED = (
+    "cover letters",
+    "patches",
+    "comments",
+    "duplicates",
+    "dropped",
+    "waiting",
+    "errors",
+)
 STORED = ("cover letters", "patches", "comments")
 
 
@@ -103,11 +112,13 @@ def database_env(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
     return env
 
 
-def stored_rows(env: dict[str, str]) -> int:
+def stored_rows(env: dict[str, str]) -> tuple[int, int]:
+    """Return the rows stored (patches, covers, comments) and the mails waiting."""
     code = (
         "from apps.patches.models import Cover, CoverComment, Patch, PatchComment; "
+        "from apps.ingest.models import PendingMail; "
         "print(sum(m.objects.count() for m in "
-        "(Cover, CoverComment, Patch, PatchComment)))"
+        "(Cover, CoverComment, Patch, PatchComment)), PendingMail.objects.count())"
     )
     run = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code],
@@ -117,7 +128,8 @@ def stored_rows(env: dict[str, str]) -> int:
         capture_output=True,
         text=True,
     )
-    return int(run.stdout.strip().splitlines()[-1])
+    stored, waiting = run.stdout.split()[-2:]
+    return int(stored), int(waiting)
 
 
 def run_archive(env: dict[str, str], archive: Path, workers: int) -> dict:
@@ -165,6 +177,8 @@ def checks(result: dict, messages: int, time_limit: float) -> list[str]:
         problems.append(f"{result['failed_files']} files in the failed-mail folder")
     if result["stored_rows"] != sum(counts[label] for label in STORED):
         problems.append(f"{result['stored_rows']} rows stored")
+    if result["waiting_rows"] != counts["waiting"]:
+        problems.append(f"{result['waiting_rows']} mails waiting")
     return problems
 
 
@@ -210,7 +224,7 @@ def main() -> None:
             create_project(env, "hostile", hostile_mail.LIST_ID)
             log("running parsearchive")
             result["archive"] = run_archive(env, archive, args.parse_workers)
-            result["stored_rows"] = stored_rows(env)
+            result["stored_rows"], result["waiting_rows"] = stored_rows(env)
         finally:
             if args.database == "postgres":
                 drop_database(args.postgres_url)
@@ -234,7 +248,7 @@ def report(result: dict, out: Path | None) -> None:
         "outcomes: "
         + ", ".join(f"{count} {label}" for label, count in archive["counts"].items()),
         f"failed-mail folder: {result['failed_files']} files; "
-        f"rows stored: {result['stored_rows']}",
+        f"rows stored: {result['stored_rows']}, waiting: {result['waiting_rows']}",
         f"parsing: slowest {parsing_times['max_s'] * 1000:.0f} ms "
         f"(mail {parsing_times['slowest_mail']}, {parsing_times['slowest_kind']}), "
         f"99th percentile {parsing_times['p99_s'] * 1000:.1f} ms; "

@@ -60,6 +60,7 @@ def test_hostile_archive_loses_nothing(settings, tmp_path, caplog):
     )
     assert stored == counts["cover letters"] + counts["patches"] + counts["comments"]
     assert PendingMail.objects.count() == counts["waiting"]
+    assert PendingMail.objects.count() == counts["waiting"]
     folder = mailbox.Maildir(tmp_path / "failed", factory=None, create=False)
     assert len(folder) == counts["errors"]
     # Every kind of mail ends somewhere: some of each outcome.
