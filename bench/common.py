@@ -5,6 +5,7 @@ The scripts under ``bench/`` are run by path, so each puts this folder on
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -27,6 +28,34 @@ def manage(env: dict[str, str], *args: str, **kwargs) -> subprocess.CompletedPro
     return subprocess.run(
         [PYTHON, "manage.py", *args], cwd=REPO, env=env, check=True, **kwargs
     )
+
+
+def environment(database_url: str, workdir: Path) -> dict[str, str]:
+    """Make the environment of ``manage.py`` runs on ``database_url``.
+
+    Data and failed mails go under ``workdir``.
+    """
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="patchserver.settings",
+        DJANGO_SECRET_KEY="benchmark-only-secret-key",  # noqa: S106 - throwaway database
+        DATABASE_URL=database_url,
+        PATCHSERVER_DATA_DIR=str(workdir / "data"),
+        PATCHSERVER_FAILED_MAIL_DIR=str(workdir / "failed"),
+    )
+    return env
+
+
+def summary_counts(output: str) -> dict[str, int]:
+    """Read the numbers of ``parsearchive``'s summary, by label."""
+    return {
+        label: int(number)
+        for number, label in re.findall(r"^\s+(\d+) ([a-z ]+)$", output, re.M)
+    }
 
 
 def generate_corpus(

@@ -42,10 +42,12 @@ from common import (
     RESULTS,
     create_project,
     drop_database,
+    environment,
     generate_corpus,
     log,
     manage,
     recreate_database,
+    summary_counts,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -70,18 +72,6 @@ def build_inbox(mbox: Path, target: Path, epochs: int) -> int:
     return len(mails)
 
 
-def environment(database_url: str, workdir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="patchserver.settings",
-        DJANGO_SECRET_KEY="benchmark-only-secret-key",  # noqa: S106 - throwaway database
-        DATABASE_URL=database_url,
-        PATCHSERVER_DATA_DIR=str(workdir / "data"),
-        PATCHSERVER_FAILED_MAIL_DIR=str(workdir / "failed"),
-    )
-    return env
-
-
 def time_import(archive: Path, kind: str, args: argparse.Namespace) -> dict:
     """Import ``archive`` into a new database; return the time and summary."""
     with tempfile.TemporaryDirectory(prefix="bench-inbox-db-") as tmp:
@@ -104,10 +94,7 @@ def time_import(archive: Path, kind: str, args: argparse.Namespace) -> dict:
             if args.database != "sqlite":
                 drop_database(url)
     output = run.stdout.decode()
-    counts = {
-        label: int(number)
-        for number, label in re.findall(r"^\s+(\d+) ([a-z ]+)$", output, re.M)
-    }
+    counts = summary_counts(output)
     log(f"[{kind}] {seconds:.2f} s, {cpu:.2f} s of CPU, {counts}; {reading}")
     return {
         "seconds": round(seconds, 3),

@@ -49,10 +49,12 @@ from common import (
     RESULTS,
     create_project,
     drop_database,
+    environment,
     generate_corpus,
     log,
     manage,
     recreate_database,
+    summary_counts,
 )
 
 LIST_ID = "patchwork.lists.example.org"
@@ -99,30 +101,11 @@ def database(kind: str, pg_server: str, workdir: Path) -> Iterator[str]:
         drop_database(url)
 
 
-def environment(database_url: str, workdir: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("DJANGO_") and k != "PYTHONDONTWRITEBYTECODE"
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="patchserver.settings",
-        DJANGO_SECRET_KEY="benchmark-only-secret-key",  # noqa: S106 - throwaway database
-        DATABASE_URL=database_url,
-        PATCHSERVER_DATA_DIR=str(workdir / "data"),
-        PATCHSERVER_FAILED_MAIL_DIR=str(workdir / "failed"),
-    )
-    return env
-
-
 def run_parsearchive(env: dict[str, str], archive: Path) -> dict:
     started = time.perf_counter()
     run = manage(env, "parsearchive", str(archive), capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    counts = {
-        label: int(number)
-        for number, label in re.findall(r"^\s+(\d+) ([a-z ]+)$", run.stdout, re.M)
-    }
+    counts = summary_counts(run.stdout)
     processed = int(re.search(r"Processed (\d+) messages", run.stdout).group(1))
     return {
         "messages": processed,
