@@ -86,7 +86,7 @@ def _deliver(args: argparse.Namespace) -> NoReturn:
     import django
 
     django.setup()
-    from apps.ingest.management.commands.parsemail import deliver, fast_exit
+    from apps.ingest.delivery import deliver, fast_exit
 
     fast_exit(_for_caller(deliver(raw, list_id=args.list_id)))
 

@@ -20,7 +20,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from apps.ingest.management.commands.parsemail import deliver
+    from apps.ingest.delivery import deliver
 
     raws = [Path(mail).read_bytes() for mail in mails]
     time.sleep(max(0.0, float(start) - time.time()))

@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.db import OperationalError, connection
 
 from apps.ingest import services
+from apps.ingest.delivery import deliver
 from apps.ingest.exceptions import is_permanent
-from apps.ingest.management.commands.parsemail import deliver
 from apps.patches.models import Patch
 from tests.ingest.helpers import LIST_ID, make_mail
 from tests.ingest.test_parsemail import saved_mails

@@ -11,7 +11,7 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.ingest.management.commands import parsemail
+from apps.ingest import delivery
 from apps.patches.models import Patch
 from tests.ingest.helpers import LIST_ID, corpus_file, mail_bytes
 from tests.paths import REPO
@@ -86,7 +86,7 @@ def test_a_crash_exits_1_with_a_traceback_and_the_mail_saved(
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(parsemail, "ingest_message", broken)
+    monkeypatch.setattr(delivery, "ingest_message", broken)
     raw = mail_bytes("pull-request.mbox")
     assert run("--list-id", LIST_ID, stdin=raw, monkeypatch=monkeypatch) == 1
     assert saved_mails(failed_dir) == [raw]

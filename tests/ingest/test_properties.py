@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apps.ingest.management.commands.parsemail import deliver
+from apps.ingest.delivery import deliver
 from apps.ingest.models import PendingMail
 from apps.ingest.parsing import MalformedMail, parse_bytes
 from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series

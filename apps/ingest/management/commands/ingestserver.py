@@ -4,7 +4,7 @@ An MTA starts one ``parsemail`` per mail; most of that process's time goes
 into starting Python, Django and the database driver. This server pays that
 once: it loads everything, then listens on a Unix socket and forks a worker
 per mail. Each worker is a separate process, like an ``parsemail`` run: its
-own database connection and transaction, the same code (``parsemail.deliver``),
+own database connection and transaction, the same code (``apps.ingest.delivery``),
 the same exit status and the same failed-mail folder; a worker that crashes
 takes nothing else down.
 
@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from apps.ingest import parsing
 from apps.ingest.client import PROTOCOL_VERSION
-from apps.ingest.management.commands.parsemail import EX_TEMPFAIL, deliver
+from apps.ingest.delivery import EX_TEMPFAIL, deliver
 
 logger = logging.getLogger(__name__)
 
