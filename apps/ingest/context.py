@@ -13,8 +13,7 @@ from django.db import transaction
 from apps.patches import selectors as patch_selectors
 from apps.patches.models import State, Tag
 from apps.people.models import Person
-from apps.people.names import clean_name
-from apps.people.services import person_get_or_create
+from apps.people.services import person_get_or_create, person_name_seen
 from apps.projects.models import Project
 from apps.projects.selectors import (
     delegation_rules,
@@ -93,16 +92,13 @@ class IngestContext:
         them has committed, so a rolled-back mail never leaves a stale entry
         (callers call ``begin`` when a transaction starts).
         """
-        name = clean_name(name)
         pk = self._fresh_people.get(email, self._people.get(email))
         if pk is None:
             person = person_get_or_create(email=email, name=name)
         else:
             stored = self._fresh_names.get(pk, self._names.get(pk))
-            person = Person(pk=pk, email=email, name=stored)
-            if name and name != stored:
-                person.name = name
-                person.save(update_fields=["name"])
+            known = Person(pk=pk, email=email, name=stored)
+            person = person_name_seen(person=known, name=name)
         self._fresh_people[email] = person.pk
         self._fresh_names[person.pk] = person.name
         transaction.on_commit(self._keep_fresh)

@@ -53,6 +53,16 @@ def person_get_or_create(*, email: str, name: str | None) -> Person:
         if person is None:  # pragma: no cover - the row exists by now
             raise Person.DoesNotExist(email)
         return person
+    return person_name_seen(person=person, name=name)
+
+
+def person_name_seen(*, person: Person, name: str | None) -> Person:
+    """Record that ``person`` sent mail as ``name``: the latest name wins.
+
+    A non-empty name that differs from the stored one (``person.name``, as
+    the caller read it) replaces it; an empty or missing one never clears it.
+    """
+    name = clean_name(name)
     if name and name != person.name:
         person.name = name
         person.save(update_fields=["name"])

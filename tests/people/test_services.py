@@ -22,6 +22,7 @@ from apps.people.services import (
     person_get_or_create,
     person_link_confirm,
     person_link_request,
+    person_name_seen,
     person_unlink,
     profile_update,
     registration_confirm,
@@ -50,6 +51,20 @@ def test_the_latest_name_wins_but_no_name_clears_it():
     person_get_or_create(email="ada@example.org", name="Ada")
     assert person_get_or_create(email="ada@example.org", name="Ada E.").name == "Ada E."
     assert person_get_or_create(email="ada@example.org", name="").name == "Ada E."
+
+
+def test_a_name_seen_on_a_known_person_applies_the_same_rule(
+    django_assert_num_queries,
+):
+    """Ingest remembers people per run and tells the service only the name."""
+    person = person_get_or_create(email="ada@example.org", name="Ada")
+    known = Person(pk=person.pk, email=person.email, name="Ada")
+    with django_assert_num_queries(0):
+        assert person_name_seen(person=known, name="Ada").name == "Ada"
+        assert person_name_seen(person=known, name=None).name == "Ada"
+    assert person_name_seen(person=known, name="Ada\tLovelace").name == "Ada Lovelace"
+    person.refresh_from_db()
+    assert person.name == "Ada Lovelace"
 
 
 def test_control_characters_in_a_mail_name_are_cleaned_not_refused():
