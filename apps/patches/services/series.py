@@ -111,10 +111,42 @@ def series_create(
     Each Message-Id in ``references`` that no series of the project claims
     yet is recorded as belonging to the new one (existing claims stay).
     """
-    series = Series.objects.create(
-        project=project, date=date, submitter=submitter, version=version, total=total
+    series = _series_new(
+        project=project,
+        date=date,
+        submitter=submitter,
+        version=version,
+        total=total,
+        references=references,
     )
     history().record_series_created(series=series)
+    return series
+
+
+def _series_new(
+    *,
+    project: Project,
+    date: dt.datetime,
+    submitter: Person,
+    version: int,
+    total: int,
+    references: Iterable[str],
+    name: str | None = None,
+) -> Series:
+    """Write a new series and its claims; its event is the caller's to record.
+
+    The only place a series is made: a cover letter records series-created
+    at once (``series_create``), a patch after its own patch-created
+    (``series_patch_added``), the order upstream records them in.
+    """
+    series = Series.objects.create(
+        project=project,
+        date=date,
+        submitter=submitter,
+        version=version,
+        total=total,
+        name=name,
+    )
     _claim_references(series, references)
     return series
 
@@ -214,16 +246,16 @@ def series_slot_for_patch(
     numbers = _series_numbers(series) if series is not None else {}
     if series is not None and number not in numbers:
         return PatchSlot(series, number or None, numbers, created=False)
-    series = Series.objects.create(
+    series = _series_new(
         project=project,
         date=date,
         submitter=submitter,
         version=version,
         total=total,
+        references=[*references, msgid],
         # Patch 1 names a series (with its prefixes, as upstream does).
         name=name if number == 1 else None,
     )
-    _claim_references(series, [*references, msgid])
     return PatchSlot(series, number or None, {}, created=True)
 
 
