@@ -182,12 +182,9 @@ WIDGET_PATCHES_V2 = [
 ]
 
 
-def demo_mails() -> Iterator[bytes]:
-    """Yield the demo list's mails in the order the list delivered them."""
-    day = dt.timedelta(days=1)
+def _widget_v1() -> Iterator[bytes]:
+    """Yield a three-patch series with a cover letter, and its review."""
     hour = dt.timedelta(hours=1)
-
-    # A three-patch series with a cover letter, reviewed, then a v2.
     v1 = _series(
         author=ALICE,
         version=1,
@@ -236,6 +233,11 @@ def demo_mails() -> Iterator[bytes]:
         key="widget-cover-reply",
     )[1]
 
+
+def _widget_v2() -> Iterator[bytes]:
+    """Yield its second version, with review tags on every patch."""
+    day = dt.timedelta(days=1)
+    hour = dt.timedelta(hours=1)
     v2 = _series(
         author=ALICE,
         version=2,
@@ -264,7 +266,10 @@ def demo_mails() -> Iterator[bytes]:
             key=f"widget-v2-tag-{number}",
         )[1]
 
-    # A series without a cover letter: patch 2 replies to patch 1.
+
+def _build_series() -> Iterator[bytes]:
+    """Yield a series without a cover letter: patch 2 replies to patch 1."""
+    day = dt.timedelta(days=1)
     build = _series(
         author=ZOE,
         version=1,
@@ -285,7 +290,11 @@ def demo_mails() -> Iterator[bytes]:
     )
     yield from (raw for _, raw in build)
 
-    # A single patch, applied by the maintainer.
+
+def _readme_fix() -> Iterator[bytes]:
+    """Yield a single patch, applied by the maintainer."""
+    day = dt.timedelta(days=1)
+    hour = dt.timedelta(hours=1)
     single = _mail(
         sender=BOB,
         subject="[PATCH] README: fix the build instructions",
@@ -307,7 +316,10 @@ def demo_mails() -> Iterator[bytes]:
         replying_to=["<readme-fix@demo.example.org>"],
     )
 
-    # A pull request from a sub-maintainer.
+
+def _pull_request() -> Iterator[bytes]:
+    """Yield a pull request from a sub-maintainer."""
+    day = dt.timedelta(days=1)
     yield _mail(
         sender=BOB,
         subject="[GIT PULL] widget fixes for 1.2",
@@ -325,3 +337,15 @@ def demo_mails() -> Iterator[bytes]:
             "  widget: use the reset callback on resume (2024-03-06 09:00:02 +0000)\n"
         ),
     )
+
+
+def demo_mails() -> Iterator[bytes]:
+    """Yield the demo list's mails in the order the list delivered them."""
+    for storyline in (
+        _widget_v1,
+        _widget_v2,
+        _build_series,
+        _readme_fix,
+        _pull_request,
+    ):
+        yield from storyline()
