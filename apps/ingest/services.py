@@ -455,9 +455,9 @@ class _Store:
         reference) stored, and every older one: found through an older
         ancestor only, or not at all, it may have come first, so it waits
         for the mail it answers. Found on a cover letter, it also waits for
-        the references beyond it that are not stored yet: a patch among
-        them takes the reply, in upstream's search, once stored. An
-        expiring reply (``context.expiring``) waits no longer.
+        what that cover letter answered, if not stored yet: a patch there
+        takes the reply, in upstream's search, once stored. An expiring
+        reply (``context.expiring``) waits no longer.
         """
         if self.context.expiring or self.raw is None:
             return None
@@ -466,8 +466,11 @@ class _Store:
             parent.ref != refs[0] and reply_parent(project_id, refs[:1]) is None
         ):
             return refs[0]
-        if isinstance(parent.obj, Cover):
-            beyond = refs[refs.index(parent.ref) + 1 :]
+        cover = parent.obj.msgid if isinstance(parent.obj, Cover) else None
+        if cover in refs:
+            # What the cover letter itself answered (an earlier version):
+            # a patch there takes the reply. Replies in between cannot.
+            beyond = refs[refs.index(cover) + 1 :]
             return first_unknown(project_id, beyond) if beyond else None
         return None
 

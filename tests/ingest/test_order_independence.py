@@ -275,3 +275,41 @@ def test_a_revision_answering_the_first_version_stays_apart_whatever_came_first(
         for s in Series.objects.all()
     )
     assert versions == [(1, [1, 2, 3]), (2, [1, 2, 3])]
+
+
+def cover_mail(msgid, *refs):
+    headers = {"In-Reply-To": refs[-1], "References": " ".join(refs)} if refs else {}
+    return make_mail(
+        "A series.", subject="[PATCH v2 0/1] fix x", msgid=msgid, headers=headers
+    )
+
+
+def test_reply_to_a_v2_cover_waits_for_the_v1_patch_that_cover_answers(
+    test_project,
+):
+    # Upstream's search puts it on the v1 patch its References mention (Q1),
+    # as list order does: out of order it waits for that patch.
+    list_id = test_project.listid
+    ingest_message(cover_mail("<c2@x>", "<p@x>"), list_id=list_id)
+    waiting = ingest_message(reply("<r@x>", "<p@x>", "<c2@x>"), list_id=list_id)
+    assert waiting.outcome is Outcome.WAITING
+    ingest_message(patch(), list_id=list_id)
+    assert list(Patch.objects.get().comments.values_list("msgid", flat=True)) == [
+        "<r@x>"
+    ]
+
+
+def test_reply_below_an_off_list_answer_to_a_cover_is_stored_at_once(test_project):
+    # In list order upstream stores it on the cover: a mail in between that
+    # never reached the list cannot be a patch of the thread.
+    list_id = test_project.listid
+    ingest_message(cover_mail("<c@x>"), list_id=list_id)
+    ingest_message(reply("<r1@x>", "<c@x>"), list_id=list_id)
+    result = ingest_message(
+        reply("<r3@x>", "<c@x>", "<r1@x>", "<off-list@x>"), list_id=list_id
+    )
+    assert result.outcome is Outcome.WAITING  # the mail it answers is missing
+    result = ingest_message(
+        reply("<r4@x>", "<c@x>", "<off-list@x>", "<r1@x>"), list_id=list_id
+    )
+    assert result.outcome is Outcome.COVER_COMMENT
