@@ -109,108 +109,122 @@ def split_diff(text: str) -> tuple[str | None, str | None]:
     ends, so blank context lines do not end it early. Reproduces upstream's
     quirks, including the one after binary hunks (see the ingest spec, 7.4).
     """
-    diff: list[str] = []
-    prose: list[str] = []
-    held: list[str] = []
-    state = 0
-    hunks = 0
-    old = new = 0
+    splitter = _DiffSplitter()
     for piece in text.split("\n"):
-        line = piece + "\n"
-        if state == 0:
-            if line.startswith(("diff ", "Index: ")):
-                held.append(line)
-                state = 1
-            elif line.startswith("--- "):
-                held.append(line)
-                state = 2
-            else:
-                prose.append(line)
-        elif state == 1:
-            held.append(line)
-            if line.startswith("--- "):
-                state = 2
-            if line.startswith(_EXTENDED_HEADER):
-                state = 6
-        elif state == 2:
-            if line.startswith("+++ "):
-                held.append(line)
-                state = 3
-            elif hunks:
-                held.append(line)
-                state = 1
-            else:
-                prose.extend(held)
-                prose.append(line)
-                held = []
-                state = 0
-        elif state == 3:
-            match = _HUNK.match(line)
-            if match:
-                old = _count(match.group(1))
-                new = _count(match.group(2))
-                diff.extend(held)
-                diff.append(line)
-                held = []
-                state = 4
-            elif line.startswith("--- "):
-                diff.extend(held)
-                diff.append(line)
-                held = []
-                state = 2
-            elif hunks and line.startswith(_NO_NEWLINE):
-                diff.append(line)
-            elif hunks:
-                held.append(line)
-                state = 1
-            else:
-                prose.extend(held)
-                prose.append(line)
-                held = []
-                state = 0
-        elif state in (4, 5):
-            if line.startswith("-"):
-                old -= 1
-            elif line.startswith("+"):
-                new -= 1
-            elif not line.startswith(_NO_NEWLINE):
-                old -= 1
-                new -= 1
-            diff.append(line)
-            if old <= 0 and new <= 0:
-                hunks += 1
-                state = 3
-            else:
-                state = 5
-        elif state == 6:
-            if line.startswith(_EXTENDED_HEADER):
-                diff.extend(held)
-                diff.append(line)
-                held = []
-            elif line.startswith("--- "):
-                diff.extend(held)
-                diff.append(line)
-                held = []
-                state = 2
-            elif line.startswith("GIT binary patch"):
-                diff.extend(held)
-                diff.append(line)
-                held = []
-                state = 7
-            else:
-                held.append(line)
-                state = 1
-        elif line.startswith("diff"):  # state 7: inside a binary patch
+        splitter.feed(piece + "\n")
+    return splitter.result()
+
+
+class _DiffSplitter:
+    """The state machine of ``split_diff``; ``state`` names the next step."""
+
+    def __init__(self) -> None:
+        self.diff: list[str] = []
+        self.prose: list[str] = []
+        self.held: list[str] = []
+        self.hunks = 0
+        self.old = self.new = 0
+        self.state = self._outside
+
+    def feed(self, line: str) -> None:
+        self.state(line)
+
+    def result(self) -> tuple[str | None, str | None]:
+        self.prose.extend(self.held)
+        return ("".join(self.diff) or None), ("".join(self.prose) or None)
+
+    def _confirm(self, line: str) -> None:
+        """Move the held lines and ``line`` into the diff."""
+        self.diff.extend(self.held)
+        self.diff.append(line)
+        self.held = []
+
+    def _reject(self, line: str) -> None:
+        """Return the held lines and ``line`` to the prose; look for a diff again."""
+        self.prose.extend(self.held)
+        self.prose.append(line)
+        self.held = []
+        self.state = self._outside
+
+    def _outside(self, line: str) -> None:
+        if line.startswith(("diff ", "Index: ")):
+            self.held.append(line)
+            self.state = self._file_header
+        elif line.startswith("--- "):
+            self.held.append(line)
+            self.state = self._old_name
+        else:
+            self.prose.append(line)
+
+    def _file_header(self, line: str) -> None:
+        self.held.append(line)
+        if line.startswith("--- "):
+            self.state = self._old_name
+        if line.startswith(_EXTENDED_HEADER):
+            self.state = self._extended_header
+
+    def _old_name(self, line: str) -> None:
+        if line.startswith("+++ "):
+            self.held.append(line)
+            self.state = self._new_name
+        elif self.hunks:
+            self.held.append(line)
+            self.state = self._file_header
+        else:
+            self._reject(line)
+
+    def _new_name(self, line: str) -> None:
+        match = _HUNK.match(line)
+        if match:
+            self.old = _count(match.group(1))
+            self.new = _count(match.group(2))
+            self._confirm(line)
+            self.state = self._hunk
+        elif line.startswith("--- "):
+            self._confirm(line)
+            self.state = self._old_name
+        elif self.hunks and line.startswith(_NO_NEWLINE):
+            self.diff.append(line)
+        elif self.hunks:
+            self.held.append(line)
+            self.state = self._file_header
+        else:
+            self._reject(line)
+
+    def _hunk(self, line: str) -> None:
+        if line.startswith("-"):
+            self.old -= 1
+        elif line.startswith("+"):
+            self.new -= 1
+        elif not line.startswith(_NO_NEWLINE):
+            self.old -= 1
+            self.new -= 1
+        self.diff.append(line)
+        if self.old <= 0 and self.new <= 0:
+            self.hunks += 1
+            self.state = self._new_name
+
+    def _extended_header(self, line: str) -> None:
+        if line.startswith(_EXTENDED_HEADER):
+            self._confirm(line)
+        elif line.startswith("--- "):
+            self._confirm(line)
+            self.state = self._old_name
+        elif line.startswith("GIT binary patch"):
+            self._confirm(line)
+            self.state = self._binary
+        else:
+            self.held.append(line)
+            self.state = self._file_header
+
+    def _binary(self, line: str) -> None:
+        if line.startswith("diff"):
             # Upstream drops back to prose here, so the next file's extended
             # header lines land in the content (a bug kept for compatibility).
-            held.append(line)
-            state = 0
+            self.held.append(line)
+            self.state = self._outside
         else:
-            diff.extend(held)
-            diff.append(line)
-            held = []
-    prose.extend(held)
-    return ("".join(diff) or None), ("".join(prose) or None)
+            self._confirm(line)
 
 
 def clean_content(text: str) -> str:
