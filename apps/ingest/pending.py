@@ -19,11 +19,16 @@ from apps.ingest.failed import save_failed_mail
 from apps.ingest.models import PendingMail
 from apps.ingest.parsing import ParsedMail
 from apps.ingest.results import IngestResult, Outcome
+from apps.patches.sql_rows import fetch, table
 from apps.projects.models import Project
 
 logger = logging.getLogger(__name__)
 
 MAX_MSGID = 255
+_ANY_WAITING = (
+    f"SELECT 1 FROM {table(PendingMail)} "  # noqa: S608 - a fixed name
+    "WHERE project_id = %s AND awaits = %s LIMIT 1"
+)
 
 
 def keep_waiting(
@@ -62,13 +67,16 @@ def release_waiting(
     released = []
     awaited = [msgid]
     while awaited:
+        # Run for every stored mail, almost always finding nothing: fixed
+        # SQL on the (project, awaits) index, no query building.
+        if not fetch(_ANY_WAITING, [project.pk, awaited[-1]]):
+            awaited.pop()
+            continue
         rows = list(
             PendingMail.objects.filter(project=project, awaits=awaited.pop())
             .order_by("received", "id")
             .values_list("id", "raw", "received", "list_id")
         )
-        if not rows:
-            continue
         PendingMail.objects.filter(pk__in=[row[0] for row in rows]).delete()
         for _, raw, received, list_id in rows:
             raw = bytes(raw)
