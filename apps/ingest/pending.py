@@ -33,13 +33,21 @@ _ANY_WAITING = (
 
 def keep_waiting(
     *, project: Project, msgid: str, awaits: str, list_id: str, raw: bytes
-) -> None:
-    """Keep a reply until ``awaits`` is stored (a second delivery changes nothing)."""
+) -> bool:
+    """Keep a reply until ``awaits`` is stored; False if one with its id waits.
+
+    A second mail with the id of one already waiting is a duplicate, as it
+    would be of a stored one: the first stays, unchanged. Callers hold the
+    project's ingest lock, so the check cannot race another delivery.
+    """
+    msgid = msgid[:MAX_MSGID]
+    if PendingMail.objects.filter(project=project, msgid=msgid).exists():
+        return False
     PendingMail.objects.bulk_create(
         [
             PendingMail(
                 project=project,
-                msgid=msgid[:MAX_MSGID],
+                msgid=msgid,
                 awaits=awaits[:MAX_MSGID],
                 list_id=list_id[:MAX_MSGID],
                 raw=raw,
@@ -48,6 +56,7 @@ def keep_waiting(
         ],
         ignore_conflicts=True,
     )
+    return True
 
 
 # Stores one released reply: parsed, its raw bytes, project and list id.

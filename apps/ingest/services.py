@@ -476,13 +476,15 @@ class _Store:
 
     def _wait(self, awaits: str) -> IngestResult:
         assert self.raw is not None  # _must_wait asks for none without it
-        keep_waiting(
+        kept = keep_waiting(
             project=self.project,
             msgid=self.msgid,
             awaits=awaits,
             list_id=self.list_id,
             raw=self.raw,
         )
+        if not kept:
+            return self._duplicate()
         logger.info("Reply %s kept until %s is stored", self.msgid, awaits)
         return IngestResult(
             Outcome.WAITING, msgid=self.msgid, reason=f"waiting for {awaits}"

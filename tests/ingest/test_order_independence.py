@@ -173,9 +173,15 @@ def test_replies_before_their_patch_wait_and_attach_with_their_events(test_proje
 
 
 def test_a_waiting_reply_delivered_again_waits_once(test_project):
-    for _ in range(2):
-        ingest_message(reply("<r@x>", "<p@x>"), list_id=test_project.listid)
-    assert PendingMail.objects.count() == 1
+    first = reply("<r@x>", "<p@x>")
+    other = reply("<r@x>", "<p@x>", text="Another text, the same Message-Id.\n")
+    outcomes = [
+        ingest_message(raw, list_id=test_project.listid).outcome
+        for raw in (first, first, other)
+    ]
+    # As for a stored mail: later mails with a waiting one's id are duplicates.
+    assert outcomes == [Outcome.WAITING, Outcome.DUPLICATE, Outcome.DUPLICATE]
+    assert bytes(PendingMail.objects.get().raw) == first
     ingest_message(patch(), list_id=test_project.listid)
     assert Patch.objects.get().comments.count() == 1
 
