@@ -41,6 +41,9 @@ class IngestContext:
     archive: bool = False
     # Storing replies whose wait expired: upstream's search, no more waiting.
     expiring: bool = False
+    # Projects locked by the open (batch) transaction that have no reply
+    # waiting: none can be added by others while the lock is held.
+    nothing_waiting: set[int] = field(default_factory=set)
     # The database session already has ingest's lock timeout (archive runs).
     session_lock_timeout: bool = False
     # Projects whose ingest lock the current transaction holds, when one
@@ -83,6 +86,7 @@ class IngestContext:
         """Start a transaction: forget what an unfinished earlier one wrote."""
         self._fresh_people.clear()
         self._fresh_names.clear()
+        self.nothing_waiting.clear()
 
     def person(self, email: str, name: str | None) -> Person:
         """Return the person for a sender, as ``person_get_or_create`` does.

@@ -59,6 +59,11 @@ def keep_waiting(
     return True
 
 
+def any_waiting(project: Project) -> bool:
+    """Tell whether any reply of the project waits for its parent."""
+    return PendingMail.objects.filter(project=project).exists()
+
+
 # Stores one released reply: parsed, its raw bytes, project and list id.
 StoreReply = Callable[[ParsedMail, bytes, Project, str], IngestResult]
 

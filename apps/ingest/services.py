@@ -39,7 +39,12 @@ from apps.ingest.parsing import (
 )
 from apps.ingest.parsing.content import changed_files
 from apps.ingest.parsing.hashing import hash_diff
-from apps.ingest.pending import StoreReply, keep_waiting, release_waiting
+from apps.ingest.pending import (
+    StoreReply,
+    any_waiting,
+    keep_waiting,
+    release_waiting,
+)
 from apps.ingest.results import IngestResult, Outcome, dropped
 from apps.patches import fixed_sql
 from apps.patches.models import (
@@ -158,6 +163,9 @@ def _lock(project: Project, context: IngestContext) -> None:
     lock_project(project.pk, session_timeout=context.session_lock_timeout)
     if held is not None:
         held.add(project.pk)
+        # Probed once per batch instead of once per stored mail.
+        if not any_waiting(project):
+            context.nothing_waiting.add(project.pk)
 
 
 def _ingest(
@@ -204,6 +212,8 @@ def _ingest(
         _lock(project, context)
         result = store.store(kind)
         if not result.outcome.stored:
+            return result
+        if project.pk in context.nothing_waiting:
             return result
         released = release_waiting(project, store.msgid, _store_released(context))
         return dataclasses.replace(result, released=tuple(released))
@@ -476,6 +486,7 @@ class _Store:
 
     def _wait(self, awaits: str) -> IngestResult:
         assert self.raw is not None  # _must_wait asks for none without it
+        self.context.nothing_waiting.discard(self.project.pk)
         kept = keep_waiting(
             project=self.project,
             msgid=self.msgid,

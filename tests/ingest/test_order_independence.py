@@ -319,3 +319,25 @@ def test_reply_below_an_off_list_answer_to_a_cover_is_stored_at_once(test_projec
         reply("<r4@x>", "<c@x>", "<off-list@x>", "<r1@x>"), list_id=list_id
     )
     assert result.outcome is Outcome.COVER_COMMENT
+
+
+def test_an_archive_run_releases_a_reply_an_earlier_delivery_kept(
+    test_project, tmp_path
+):
+    import mailbox
+
+    ingest_message(reply("<r@x>", "<p@x>"), list_id=test_project.listid)
+    box = mailbox.mbox(str(tmp_path / "a.mbox"))
+    box.add(patch())
+    box.close()
+    call_command(
+        "parsearchive",
+        str(tmp_path / "a.mbox"),
+        "--list-id",
+        test_project.listid,
+        stdout=io.StringIO(),
+    )
+    assert list(Patch.objects.get().comments.values_list("msgid", flat=True)) == [
+        "<r@x>"
+    ]
+    assert not PendingMail.objects.exists()

@@ -3,7 +3,7 @@
 import pytest
 
 from apps.patches import fixed_sql
-from apps.patches.fixed_sql import series_claims
+from apps.patches.fixed_sql import series_by_references, series_holds
 from apps.patches.models import Patch, SeriesReference
 from tests.factories import (
     CheckFactory,
@@ -53,9 +53,8 @@ def test_patch_page_read_equals_the_orm(project, maintainer):
 def test_ingest_series_lookup_equals_the_orm(project):
     series = SeriesFactory(project=project)
     SeriesReference.objects.create(project=project, series=series, msgid="<a@x>")
-    found = series_claims(project_id=project.pk, msgids=["<a@x>", "<b@x>"])
+    found = series_by_references(project_id=project.pk, msgids=["<a@x>", "<b@x>"])
     assert list(found) == ["<a@x>"]
     series.refresh_from_db()
-    claimed, own = found["<a@x>"]
-    assert values(claimed) == values(series)
-    assert own is False  # no mail of the series has that id
+    assert values(found["<a@x>"]) == values(series)
+    assert series_holds(series, "<a@x>") is False  # only referenced

@@ -62,14 +62,16 @@ def series_by_reference(
     docs/architecture.md).
     """
     wanted = list(dict.fromkeys(msgid[:MAX_MSGID] for msgid in msgids))
-    found = fixed_sql.series_claims(project_id=project.pk, msgids=wanted)
+    found = fixed_sql.series_by_references(project_id=project.pk, msgids=wanted)
     for position, msgid in enumerate(wanted):
-        if msgid not in found:
+        series = found.get(msgid)
+        if series is None:
             continue
-        series, own = found[msgid]
         if version is None or series.version == version:
             return series
-        if own and position < 2 and not versioned:
+        # Rare (another version): only now is it worth asking whether the
+        # mail is in that series or merely referenced by one of its mails.
+        if position < 2 and not versioned and fixed_sql.series_holds(series, msgid):
             return series
     return None
 
