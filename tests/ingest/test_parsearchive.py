@@ -209,8 +209,8 @@ def test_database_session_settings_are_put_back(test_project):
 def test_a_database_outage_is_retried_once_then_stops_with_75(
     test_project, monkeypatch
 ):
+    from apps.ingest import archive_run as parsearchive
     from apps.ingest.exceptions import TemporaryFailure
-    from apps.ingest.management.commands import parsearchive
 
     real = parsearchive.ingest_parsed
     failures = iter([True, False, True, True])
@@ -337,8 +337,8 @@ def test_a_lost_connection_is_reopened_with_the_lock_timeout(
     import psycopg
     from django.db import connection
 
+    from apps.ingest import archive_run as parsearchive
     from apps.ingest import locking
-    from apps.ingest.management.commands import parsearchive
     from tests.factories import ProjectFactory
 
     settings.FAILED_MAIL_DIR = tmp_path / "failed"

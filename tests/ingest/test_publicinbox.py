@@ -281,9 +281,7 @@ def test_an_interrupted_run_resumes_after_the_last_mail_handled(
     test_project, tmp_path, monkeypatch
 ):
     """A blob lost mid-run stops it; the mails before it count, none after."""
-    monkeypatch.setattr(
-        "apps.ingest.management.commands.parsearchive.TRANSACTION_BATCH", 1
-    )
+    monkeypatch.setattr("apps.ingest.archive_run.TRANSACTION_BATCH", 1)
     mails = [patch(n) for n in range(1, 5)]
     path = inbox.write_v2(tmp_path / "list", [mails])
     repo = path / "git" / "0.git"
