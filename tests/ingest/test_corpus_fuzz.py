@@ -9,7 +9,7 @@ must still take a good mail.
 import pytest
 
 from apps.ingest.exceptions import Unparseable
-from apps.ingest.services import Outcome
+from apps.ingest.results import Outcome
 from apps.patches.models import Patch
 from tests.factories import ProjectFactory
 from tests.ingest.helpers import (

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from apps.ingest.services import Outcome
+from apps.ingest.results import Outcome
 from apps.patches.models import CoverComment, Patch, PatchComment
 from tests.ingest.helpers import (
     corpus_file,

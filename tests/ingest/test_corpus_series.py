@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from apps.ingest.services import Outcome
+from apps.ingest.results import Outcome
 from apps.patches.models import Cover, Patch, PatchComment, Series
 from tests.factories import ProjectFactory
 from tests.ingest.helpers import (

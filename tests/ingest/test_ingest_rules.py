@@ -10,7 +10,8 @@ from django.utils import timezone
 from apps.events.models import Event
 from apps.ingest.context import IngestContext
 from apps.ingest.exceptions import Unparseable
-from apps.ingest.services import Outcome, ingest_message
+from apps.ingest.results import Outcome
+from apps.ingest.services import ingest_message
 from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series, Tag
 from apps.people.models import Person
 from apps.projects.models import DelegationRule

@@ -20,6 +20,7 @@ from django.db import OperationalError, connection
 from apps.ingest import services
 from apps.ingest.delivery import deliver
 from apps.ingest.exceptions import is_permanent
+from apps.ingest.store import MailStore
 from apps.patches.models import Patch
 from tests.ingest.helpers import LIST_ID, make_mail
 from tests.ingest.test_parsemail import saved_mails
@@ -129,7 +130,7 @@ def test_a_query_over_the_databases_limits_is_kept_not_retried(
     def refuse(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(services._Store, "_taken", refuse)
+    monkeypatch.setattr(MailStore, "_taken", refuse)
     raw = patch_mail(1)
     assert deliver(raw, list_id=LIST_ID) == 1
     assert saved_mails(failed_dir) == [raw]
@@ -139,7 +140,7 @@ def test_a_locked_database_is_retried(test_project, failed_dir, monkeypatch):
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services._Store, "_taken", locked)
+    monkeypatch.setattr(MailStore, "_taken", locked)
     assert deliver(patch_mail(1), list_id=LIST_ID) == 75
     assert saved_mails(failed_dir) == []
 

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from apps.events.models import Event
 from apps.ingest.expiry import pending_expire
 from apps.ingest.models import PendingMail
-from apps.ingest.services import Outcome, ingest_message
+from apps.ingest.results import Outcome
+from apps.ingest.services import ingest_message
 from apps.patches.models import CoverComment, Patch, PatchComment, Series
 from apps.projects.models import Project
 from tests.factories import ProjectFactory

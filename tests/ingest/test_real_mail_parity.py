@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from apps.ingest.services import Outcome
+from apps.ingest.results import Outcome
 from apps.patches.models import Patch, Series
 from apps.people.models import Person
 from tests.ingest.helpers import LIST_ID, deliver, make_mail

@@ -6,7 +6,8 @@ from email.parser import HeaderParser
 import pytest
 
 from apps.ingest.parsing.subject import split_subject
-from apps.ingest.services import Outcome, ingest_message
+from apps.ingest.results import Outcome
+from apps.ingest.services import ingest_message
 from tests.factories import ProjectFactory
 from tests.ingest.helpers import sha1_of_lines
 from tests.seed import LIST_ID, seed_cover_mail, seed_page, seed_patch_mail
