@@ -5,6 +5,7 @@ or endpoint runs a fixed number of queries whatever its length (the query
 count tests pin these).
 """
 
+from apps.patches.selectors.interdiff import series_interdiff
 from apps.patches.selectors.mbox import (
     cover_mbox_queryset,
     patch_mbox_queryset,
@@ -106,6 +107,7 @@ __all__ = [
     "related_patches",
     "series_detail_queryset",
     "series_get",
+    "series_interdiff",
     "series_list",
     "series_mbox_patches",
     "series_members",
