@@ -4,7 +4,8 @@ For each archive size it:
 
 1. generates a synthetic mailing-list archive with ``gen-corpus.py``;
 2. loads it into a fresh PostgreSQL database with ``manage.py parsearchive``;
-3. serves the site with gunicorn (4 sync workers, persistent DB connections);
+3. serves the site with gunicorn (4 sync workers, the settings' defaults
+   unless ``--conn-max-age`` says otherwise);
 4. measures p50/p95 latency of the requests below, one client, keep-alive;
 5. measures patch-list requests/second at concurrency 1, 8 and 32 (client
    processes, keep-alive connections).
@@ -53,8 +54,11 @@ PROJECT = "bench"
 # --- Setup --------------------------------------------------------------------
 
 
-def server_env(database: str, static_root: Path) -> dict:
+def server_env(database: str, static_root: Path, conn_max_age: str = "") -> dict:
     env = dict(os.environ)
+    env.pop("CONN_MAX_AGE", None)
+    if conn_max_age:
+        env["CONN_MAX_AGE"] = conn_max_age
     env.update(
         STATIC_ROOT=str(static_root),
         DATABASE_URL=database,
@@ -65,7 +69,6 @@ def server_env(database: str, static_root: Path) -> dict:
         SECURE_HSTS_SECONDS="0",
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
-        CONN_MAX_AGE="600",
         LOG_LEVEL="ERROR",
     )
     return env
@@ -86,7 +89,9 @@ def load_archive(messages: int, database: str, workdir: Path, gen_corpus: Path) 
     return {"messages": messages, "load_seconds": loaded}
 
 
-def start_gunicorn(database: str, port: int, workdir: Path) -> subprocess.Popen:
+def start_gunicorn(
+    database: str, port: int, workdir: Path, conn_max_age: str
+) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             PYTHON,
@@ -101,7 +106,7 @@ def start_gunicorn(database: str, port: int, workdir: Path) -> subprocess.Popen:
             "warning",
         ],
         cwd=REPO,
-        env=server_env(database, workdir / "static"),
+        env=server_env(database, workdir / "static", conn_max_age),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -238,7 +243,7 @@ def bench_size(args, messages: int) -> dict:
     else:
         result = load_archive(messages, args.database, args.workdir, args.gen_corpus)
     port = free_port()
-    server = start_gunicorn(args.database, port, args.workdir)
+    server = start_gunicorn(args.database, port, args.workdir, args.conn_max_age)
     try:
         client = Client(port)
         targets = pick_targets(client)
@@ -306,6 +311,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200, help="requests per latency")
     parser.add_argument("--seconds", type=float, default=15, help="per throughput run")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--conn-max-age",
+        default="",
+        help="CONN_MAX_AGE of the server (default: the settings' own default)",
+    )
     parser.add_argument(
         "--skip-load",
         action="store_true",

@@ -3,7 +3,8 @@
 For each archive size: generate a synthetic mailing-list archive with
 ``gen-corpus.py``, load it into a fresh PostgreSQL database through
 ``manage.py parsearchive``, serve the site with gunicorn (one worker, no
-DEBUG, persistent database connections, as in production) and time
+DEBUG, the settings' defaults as in production, ``--conn-max-age`` to
+override) and time
 sequential requests over one keep-alive connection:
 
 * the patch list, first page (the default view: action-required, unarchived);
@@ -227,12 +228,14 @@ def bench_size(args, messages: int, cache: Path) -> dict:
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
-        "CONN_MAX_AGE": "600",
         "STATIC_ROOT": str(static_root),
         "PATCHSERVER_DATA_DIR": str(cache / "data"),
         "LOG_LEVEL": "WARNING",
     }
     env.pop("DEBUG", None)
+    env.pop("CONN_MAX_AGE", None)
+    if args.conn_max_age:
+        env["CONN_MAX_AGE"] = args.conn_max_age
     if args.reuse:
         run_manage(env, "migrate", "--noinput", "-v0")
     else:
@@ -259,6 +262,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--patch-pages", type=int, default=200)
     parser.add_argument("--cache", type=Path, help="keep corpora and static here")
+    parser.add_argument(
+        "--conn-max-age",
+        default="",
+        help="CONN_MAX_AGE of the server (default: the settings' own default)",
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",
