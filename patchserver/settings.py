@@ -4,14 +4,13 @@ One module serves every deployment: development, tests, CI and production
 differ only by environment variables (see README.md, "Configuration").
 """
 
-import os
 from pathlib import Path
 from typing import Any
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from patchserver.database import databases
 from patchserver.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -111,55 +110,9 @@ URLIZE_ASSUME_HTTPS = True
 
 # --- Database ---------------------------------------------------------------
 
-
-def _private_file(path: Path) -> None:
-    """Create ``path`` readable by its owner only, unless it exists.
-
-    SQLite creates a new database with the process's umask (usually
-    world-readable) and gives its -wal and -shm files the database file's
-    mode; it holds password hashes, tokens and sessions.
-    """
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-
-
-def _database() -> dj_database_url.DBConfig:
-    url = env_str("DATABASE_URL")
-    if not url:
-        url = f"sqlite:///{DATA_DIR / 'patchserver.sqlite3'}"
-    config = dj_database_url.parse(
-        url,
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
-        conn_health_checks=True,
-    )
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        name = str(config["NAME"])
-        if name and name != ":memory:" and not name.startswith("file:"):
-            _private_file(Path(name))
-        # WAL lets readers run beside the single writer; IMMEDIATE takes the
-        # write lock at BEGIN so concurrent deliveries queue on the busy
-        # timeout instead of failing with "database is locked" mid-way.
-        config["OPTIONS"] = {
-            "timeout": env_int("SQLITE_TIMEOUT", 30),
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    elif config["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-        "DATABASE_PREPARED_STATEMENTS", True
-    ):
-        # Pages run the same few queries with new values; planning them
-        # (joins of up to a dozen tables) cost more than running them. With
-        # server-side binding psycopg prepares a statement once it has run
-        # twice on a connection, and later runs skip the planner. Turn off
-        # behind a pooler in transaction mode (PgBouncer < 1.21), where a
-        # prepared statement may be missing from the next server connection.
-        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
-    return config
-
-
-DATABASES = {"default": _database()}
+# Persistent, health-checked connections; DATABASE_POOLER=transaction behind
+# PgBouncer (patchserver/database.py).
+DATABASES = databases(DATA_DIR)
 
 # --- Auth -------------------------------------------------------------------
 
