@@ -12,6 +12,7 @@ RUN_ENV := DEBUG=1 ENABLE_XMLRPC=1
 help:
 	@echo "make run    set up a virtualenv and the SQLite database, load demo data,"
 	@echo "            serve on http://127.0.0.1:$(PORT)/ (PORT=8001 to change)"
+	@echo "            with a background-job worker beside it"
 	@echo "make test   set up the virtualenv and run linters and every test"
 	@echo "make format reformat the code with ruff"
 	@echo "make openapi  rewrite the API's OpenAPI documents in docs/api/"
@@ -28,6 +29,9 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py setupdemo --port $(PORT)
+	@# The background-job worker runs beside the server and stops with it.
+	$(RUN_ENV) $(PY) manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 lint: $(STAMP)

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    # The database queue of background jobs (see TASKS below).
+    "django_tasks_db",
     # Domain apps, from the root of the dependency graph upwards.
     "apps.people",
     "apps.projects",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "apps.web",
     "apps.xmlrpc",
     "apps.demo",
+    "apps.jobs",
 ]
 
 MIDDLEWARE = [
@@ -311,3 +314,29 @@ INGEST_LOCK_TIMEOUT = env_int("PATCHSERVER_INGEST_LOCK_TIMEOUT", 60)
 # Days a reply waits for the mail it answers before it expires: stored on an
 # older known ancestor (upstream's rule), else saved to FAILED_MAIL_DIR.
 INGEST_PENDING_DAYS = env_int("PATCHSERVER_INGEST_PENDING_DAYS", 30)
+
+# --- Background jobs --------------------------------------------------------
+# Django's Tasks framework runs notification digests and webhook deliveries
+# in `manage.py worker`. TASKS_BACKEND picks the queue:
+#   database  (default) rows in this site's own database; no other service.
+#   rq        Redis through RQ, for large sites (pip install 'patchserver[rq]',
+#             REDIS_URL=redis://host:6379/0).
+#   immediate each job runs at once, inside the process that enqueued it
+#             (no worker; retries of failed webhook deliveries are dropped).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, "
+        f"not {TASKS_BACKEND!r}."
+    )
+TASKS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}
+}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://localhost:6379/0")}}

@@ -32,3 +32,7 @@ WHITENOISE_AUTOREFRESH = True
 # Lets the live-server tests check what real API clients were sent
 # (tests/api/recording.py); inert unless a test switches it on.
 MIDDLEWARE = [*MIDDLEWARE, "tests.api.recording.record_api_responses"]  # noqa: F405
+
+# Background jobs run where they are queued; the worker's own tests switch
+# to the database queue.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -1,4 +1,4 @@
-"""`make run` serves the admin and the credentials it prints log in."""
+"""`make run` serves the admin, the credentials it prints log in, a worker runs."""
 
 import http.cookiejar
 import os
@@ -6,6 +6,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -59,6 +60,15 @@ def wait_for_server(base: str, process: subprocess.Popen, output: list[str]) -> 
     pytest.fail("server did not come up:\n" + "".join(output))
 
 
+def wait_for_line(text: str, output: list[str]) -> bool:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if any(text in line for line in list(output)):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def test_make_run_serves_admin_and_printed_credentials_log_in(tmp_path):
     port = free_port()
     env = {
@@ -89,7 +99,12 @@ def test_make_run_serves_admin_and_printed_credentials_log_in(tmp_path):
         password = re.search(r"password:\s+(\S+)", text).group(1)
         assert f"http://127.0.0.1:{port}/admin/" in text
         base = f"http://127.0.0.1:{port}"
+        # The rest of the output is read aside, for the worker's start line.
+        threading.Thread(
+            target=output.extend, args=(process.stdout,), daemon=True
+        ).start()
         wait_for_server(base, process, output)
+        assert wait_for_line("Starting worker", output), "".join(output)
 
         browser = Browser(base)
         _, page = browser.get("/admin/login/")

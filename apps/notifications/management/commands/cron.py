@@ -1,9 +1,10 @@
 """``manage.py cron``: upstream's periodic job, run every few minutes.
 
-Sends the patch-change digests, then deletes used and expired confirmation
-links and the accounts whose registration was never confirmed, and gives up
-on replies that waited too long for the mail they answer
-(``apps.ingest.expiry``).
+Queues the patch-change digests for ``manage.py worker`` (a slow mail server
+then holds up the worker, not the periodic job), then deletes used and
+expired confirmation links and the accounts whose registration was never
+confirmed, and gives up on replies that waited too long for the mail they
+answer (``apps.ingest.expiry``).
 """
 
 from typing import Any
@@ -11,20 +12,18 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from apps.ingest.expiry import pending_expire
-from apps.notifications.management.commands.send_notifications import (
-    send_notifications,
-)
+from apps.notifications.tasks import send_digests
 from apps.people.services import confirmations_expire
 
 
 class Command(BaseCommand):
     help = (
-        "Send patch-change notifications and expire old confirmations; run "
+        "Queue patch-change notifications and expire old confirmations; run "
         "it every NOTIFICATION_DELAY_MINUTES (e.g. */10 * * * * in crontab)."
     )
 
     def handle(self, *args: Any, verbosity: int, **options: Any) -> None:
-        send_notifications(self)
+        send_digests.enqueue()
         confirmations, accounts = confirmations_expire()
         expired = pending_expire()
         if verbosity > 1:
