@@ -33,3 +33,13 @@ def test_secrets_and_hosts_are_required_without_defaults():
         uses = re.findall(r"\$\{" + name + r"([^}]*)\}", COMPOSE)
         assert uses, name
         assert all(use == f":?set {name}" for use in uses), (name, uses)
+
+
+def test_a_worker_runs_the_background_jobs_on_the_same_database():
+    services = yaml.safe_load(COMPOSE)["services"]
+    worker = services["worker"]
+    assert worker["command"] == "python manage.py worker"
+    assert (
+        worker["environment"]["DATABASE_URL"]
+        == services["web"]["environment"]["DATABASE_URL"]
+    )
