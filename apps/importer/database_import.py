@@ -29,6 +29,7 @@ from apps.importer.tables import build_tables
 from apps.importer.writers import analyze, count_rows, reset_sequences, write_rows
 from apps.notifications.digest import notifications_skip_history
 from apps.patches.models import Cover, Patch, State, Tag
+from apps.patches.services.search_index import search_index_fill
 from apps.people.models import Person, User
 from apps.projects.models import Project
 
@@ -84,6 +85,7 @@ def patchwork_import(
         )
     foreign_keys_restore()
     reset_sequences([table.model for table in tables])
+    search_index_fill()
     notifications_skip_history()
     analyze([table.db_table for table in tables])
     for table, count in zip(tables, counts, strict=True):

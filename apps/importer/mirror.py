@@ -21,6 +21,7 @@ from apps.importer.api_values import Obj
 from apps.importer.mirror_patches import MirrorPatches
 from apps.importer.models import MirrorState
 from apps.importer.writers import reset_sequences
+from apps.patches.services.search_index import search_index_fill
 from apps.patches.services.tags import patches_retag
 
 Log = Callable[[str], None]
@@ -45,6 +46,7 @@ def patchwork_mirror(
         _mirror(work, linkname, log)
     finally:
         reset_sequences(sorted(work.store.models, key=lambda model: model.__name__))
+        search_index_fill()
     return MirrorResult(
         client.version,
         dict(work.store.created),

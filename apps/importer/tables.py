@@ -44,6 +44,8 @@ NOT_IMPORTED = {
     "ingest.PendingMail": "upstream drops replies whose parent is not stored",
     "people.User_groups": "groups and permissions are not carried over",
     "people.User_user_permissions": "groups and permissions are not carried over",
+    "patches.PatchFile": "derived from the diffs after the import",
+    "patches.PatchDiffText": "derived from the diffs after the import",
 }
 
 # Tables read as they are: kind -> (model, upstream table, columns named alike).

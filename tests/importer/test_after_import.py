@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from apps.patches.models import Patch
+from apps.patches.search import apply_search
 from apps.people.models import User
 from tests.importer.sample import BOB_TOKEN, OLD_PASSWORD
 
@@ -95,3 +97,13 @@ def test_a_wrong_password_does_not(imported):
     response = client.post("/user/login/", {"username": "bob", "password": "guess"})
 
     assert not response.wsgi_request.user.is_authenticated
+
+
+def test_imported_patches_are_found_by_the_files_and_words_of_their_diffs(imported):
+    def found(text):
+        rows = apply_search(Patch.objects.all(), text)
+        return sorted(rows.values_list("pk", flat=True))
+
+    assert found("file:drivers/foo.c") == [1001, 1002, 1005]
+    assert found("diff:new file:drivers/") == [1001, 1002, 1005]
+    assert found('"one" signed') == [1001]

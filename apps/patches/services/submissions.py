@@ -18,6 +18,7 @@ from apps.patches.models import (
     State,
     Tag,
 )
+from apps.patches.services.search_index import patch_index_diff
 from apps.patches.services.tags import (
     patch_add_tag_counts,
     patch_tags_init,
@@ -71,6 +72,7 @@ def patch_create(
         series=series,
         number=number,
     )
+    patch_index_diff(patch_id=patch.pk, diff=diff)
     if tags:
         patch_tags_init(patch_id=patch.pk, content=content, tags=tags)
     history().record_patch_created(patch=patch)
