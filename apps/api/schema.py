@@ -26,13 +26,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.response import Response
 
-from apps.api.versioning import API_VERSIONS, LATEST, as_tuple, hidden_names
+from apps.api.versioning import (
+    API_VERSIONS,
+    LATEST,
+    UPSTREAM_VERSIONS,
+    as_tuple,
+    hidden_names,
+)
 
 SETTINGS = {
     "TITLE": "patchserver REST API",
     "DESCRIPTION": (
-        "Patchwork-compatible REST API, versions "
-        f"{API_VERSIONS[0]} to {LATEST}. Every route also exists without the "
+        "Patchwork-compatible REST API: versions "
+        f"{API_VERSIONS[0]} to {UPSTREAM_VERSIONS[-1]} as Patchwork defines them, "
+        f"{LATEST} with patchserver's additions. Every route also exists without the "
         "version segment, behaving as the newest version. Lists are bare JSON "
         "arrays paginated with page and per_page; the Link header names the "
         "next, prev, first and last pages. Authenticate with "

@@ -9,8 +9,11 @@ from typing import Any, Final
 
 from rest_framework.request import Request
 
-API_VERSIONS: Final = ("1.0", "1.1", "1.2", "1.3", "1.4")
+API_VERSIONS: Final = ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5")
 LATEST: Final = API_VERSIONS[-1]
+# The versions upstream Patchwork defines; later ones are patchserver's own,
+# and only they (and the unversioned routes) show what upstream lacks.
+UPSTREAM_VERSIONS: Final = API_VERSIONS[:5]
 
 
 def as_tuple(version: str) -> tuple[int, ...]:

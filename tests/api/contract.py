@@ -24,7 +24,7 @@ from referencing.jsonschema import DRAFT202012
 
 from tests.paths import REPO
 
-VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4")
+VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5")
 LATEST = VERSIONS[-1]
 DOCUMENTS = REPO / "docs" / "api"
 

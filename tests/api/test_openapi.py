@@ -50,7 +50,7 @@ def properties(doc, component):
 def test_latest_document_lists_every_route_with_its_methods(client):
     doc = yaml.safe_load(document(client).content)
     assert doc["openapi"].startswith("3.")
-    assert doc["info"]["version"].startswith("1.4")
+    assert doc["info"]["version"].startswith("1.5")
     assert set(doc["paths"]) == LATEST_PATHS
     assert set(doc["paths"]["/api/bundles/{id}/"]) >= {"get", "put", "patch", "delete"}
     assert set(doc["paths"]["/api/patches/{patch_id}/checks/"]) == {"get", "post"}
@@ -204,3 +204,50 @@ def test_times_are_described_as_upstream_writes_them():
     schemas = doc["components"]["schemas"]
     for component in ("Patch", "Cover", "Series", "Check", "EmbeddedPatch"):
         assert schemas[component]["properties"]["date"]["format"] == "iso8601"
+
+
+def _committed(name: str) -> dict:
+    with open(DOCUMENTS / name) as handle:
+        return yaml.safe_load(handle)
+
+
+def _schema_fields(doc: dict, node: dict) -> set[str]:
+    """Return the property names of a schema, through refs, arrays and allOf."""
+    while "$ref" in node or "items" in node:
+        if "items" in node:
+            node = node["items"]
+        else:
+            node = doc["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+    names = set(node.get("properties", {}))
+    for part in node.get("allOf", ()):
+        names |= _schema_fields(doc, part)
+    return names
+
+
+def _surface(doc: dict, prefix: str) -> dict[tuple[str, str], set[str]]:
+    """Return {(route, method): fields of its 200 JSON response} of a document."""
+    surface = {}
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            content = operation.get("responses", {}).get("200", {}).get("content", {})
+            schema = content.get("application/json", {}).get("schema")
+            fields = _schema_fields(doc, schema) if schema else set()
+            surface[(path.removeprefix(prefix), method)] = fields
+    return surface
+
+
+def test_our_own_version_only_adds_to_the_last_upstream_one():
+    # Clients written for 1.4 keep working against 1.5 and the unversioned
+    # routes: every route, method and response field of 1.4 is there.
+    older = _surface(_committed("v1.4.yaml"), "/api/1.4")
+    newer = _surface(_committed("v1.5.yaml"), "/api/1.5")
+    assert set(older) <= set(newer)
+    assert [key for key, fields in older.items() if not fields <= newer[key]] == []
+
+
+def test_the_unversioned_routes_are_the_newest_version():
+    assert VERSIONS[-1] == "1.5"
+    newest = _surface(_committed(f"v{VERSIONS[-1]}.yaml"), f"/api/{VERSIONS[-1]}")
+    assert _surface(_committed("latest.yaml"), "/api") == newest

@@ -27,7 +27,7 @@ from tests.hostile import HEADER, SCRIPT_URLS
 pytestmark = pytest.mark.django_db
 
 T0 = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
-VERSIONS = (None, "1.0", "1.1", "1.2", "1.3", "1.4")
+VERSIONS = (None, "1.0", "1.1", "1.2", "1.3", "1.4", "1.5")
 
 
 class TestProjects:
@@ -262,7 +262,7 @@ class TestSeries:
         world.project.save()
         for version in VERSIONS:
             body = api.get(url(path, version)).json()
-            if version in (None, "1.4"):
+            if version in (None, "1.4", "1.5"):
                 prefix = "http://testserver/api/" + (f"{version}/" if version else "")
                 assert body["dependencies"] == [f"{prefix}series/{base.pk}/"]
                 assert body["dependents"] == []

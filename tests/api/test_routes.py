@@ -16,7 +16,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-VERSIONS = (None, "1.0", "1.1", "1.2", "1.3", "1.4")
+VERSIONS = (None, "1.0", "1.1", "1.2", "1.3", "1.4", "1.5")
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -121,7 +121,7 @@ def test_bundle_writes_are_405_before_1_2_whoever_asks(api, world, method, versi
 @pytest.mark.parametrize(
     "path",
     [
-        "/api/1.5/",
+        "/api/1.6/",
         "/api/2.0/patches/",
         "/api/1.0/patches/{patch}/comments/",
         "/api/1.0/covers/{cover}/comments/",
