@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz: answered before the HTTPS redirect and host check.
+    "patchserver.health.health_endpoints",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "patchserver.middleware.absolute_form_request_target",
