@@ -42,6 +42,7 @@ NOT_IMPORTED = {
     "importer.MirrorState": "bookkeeping of --from-api",
     "ingest.InboxProgress": "where parsearchive got in this host's public-inboxes",
     "ingest.PendingMail": "upstream drops replies whose parent is not stored",
+    "patches.SeriesThreadReference": "derived from mail by manage.py linkversions",
     "people.User_groups": "groups and permissions are not carried over",
     "people.User_user_permissions": "groups and permissions are not carried over",
     "patches.PatchFile": "derived from the diffs after the import",

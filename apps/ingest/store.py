@@ -50,6 +50,7 @@ from apps.patches.services.submissions import (
     patch_comment_create,
     patch_create,
 )
+from apps.patches.services.versions import series_record_head
 from apps.people.models import Person, User
 from apps.projects.models import Project
 from apps.stored_urls import validate_pull_url
@@ -171,6 +172,8 @@ class MailStore:
             tags=self._tags(),
         )
         series_patch_added(slot=slot, patch=patch)
+        if slot.number == 1:
+            self._versions(slot.series)
         self._add_dependencies(slot.series)
         return IngestResult(Outcome.PATCH, msgid=self.msgid, obj=patch)
 
@@ -209,6 +212,15 @@ class MailStore:
                 return None
             delegate = user_id
         return delegate
+
+    def _versions(self, series: Series) -> None:
+        """Link the versions around a series that got its cover or first patch."""
+        series_record_head(
+            series=series,
+            references=self.parsed.references,
+            content=self.parsed.content,
+            name=self.info.name,
+        )
 
     def _add_dependencies(self, series: Series | None) -> None:
         if series is not None and self.parsed.depends_on:
@@ -250,7 +262,8 @@ class MailStore:
             submitter=submitter,
             content=self.parsed.content,
         )
-        series_attach_cover(series=series, cover=cover)
+        if series_attach_cover(series=series, cover=cover):
+            self._versions(series)
         self._add_dependencies(series)
         return IngestResult(Outcome.COVER, msgid=self.msgid, obj=cover)
 

@@ -29,3 +29,18 @@ class RelationConflict(PatchError):
             "to explicitly remove a patch from its existing relation before "
             "moving it to this one."
         )
+
+
+class VersionLinkInvalid(PatchError):
+    """A version link that cannot be: another project, the series itself, a loop."""
+
+
+class SeriesUpdateForbidden(PatchError):
+    """The actor may not change every patch of the series (nothing was changed)."""
+
+    def __init__(self, patch_ids: list[int]) -> None:
+        super().__init__(
+            "You may not change every patch of this series "
+            f"(patches {', '.join(map(str, patch_ids))})."
+        )
+        self.patch_ids = patch_ids

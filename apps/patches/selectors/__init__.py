@@ -67,6 +67,14 @@ from apps.patches.selectors.submissions import (
     series_detail_queryset,
     series_list,
 )
+from apps.patches.selectors.versions import (
+    attach_series_versions,
+    series_next_version,
+    series_previous_version,
+    series_state,
+    series_versions,
+    with_superseded,
+)
 
 __all__ = [
     "EmbeddedPatch",
@@ -74,6 +82,7 @@ __all__ = [
     "ProjectLinks",
     "RowPerson",
     "attach_series_members",
+    "attach_series_versions",
     "comment_parent",
     "comments",
     "contributed_projects",
@@ -111,7 +120,11 @@ __all__ = [
     "series_list",
     "series_mbox_patches",
     "series_members",
+    "series_next_version",
     "series_of_message",
+    "series_previous_version",
+    "series_state",
+    "series_versions",
     "state_get",
     "state_list",
     "state_named",
@@ -121,4 +134,5 @@ __all__ = [
     "todo_count",
     "todo_patches",
     "todo_projects",
+    "with_superseded",
 ]

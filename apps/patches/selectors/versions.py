@@ -1,0 +1,118 @@
+"""The versions of a series and its state, as lists and pages show them.
+
+``attach_series_versions`` gives a page of series their versions, previous
+and next version and state in two queries whatever the page's length; the
+single-series functions serve pages that show one series.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from apps.patches.models import Patch, Series
+from apps.patches.series_state import SeriesState, StateCount
+
+# What a version row loads: enough for its links and an embedded form.
+_VERSION_FIELDS = (
+    "id",
+    "name",
+    "version",
+    "date",
+    "project__linkname",
+    "previous_version_id",
+    "lineage",
+)
+
+
+def _version_rows() -> QuerySet[Series]:
+    return Series.objects.select_related("project").only(*_VERSION_FIELDS)
+
+
+def _sort_key(series: Series) -> tuple:
+    return (series.version, series.date, series.pk)
+
+
+def _next_of(series: Series, family: Iterable[Series]) -> Series | None:
+    following = [s for s in family if s.previous_version_id == series.pk]
+    return max(following, key=_sort_key) if following else None
+
+
+def series_versions(series: Series) -> list[Series]:
+    """Return every version of ``series`` (itself included), oldest first."""
+    if series.lineage is None:
+        return [series]
+    return sorted(_version_rows().filter(lineage=series.lineage), key=_sort_key)
+
+
+def series_previous_version(series: Series) -> Series | None:
+    if series.previous_version_id is None:
+        return None
+    return _version_rows().filter(pk=series.previous_version_id).first()
+
+
+def series_next_version(series: Series) -> Series | None:
+    """Return the newest series that names ``series`` as its previous version."""
+    return (
+        _version_rows()
+        .filter(previous_version_id=series.pk)
+        .order_by("-version", "-date", "-id")
+        .first()
+    )
+
+
+def _state_counts(series_ids: list[int]) -> dict[int, list[StateCount]]:
+    rows = (
+        Patch.objects.filter(series_id__in=series_ids)
+        .order_by()
+        .values_list("series_id", "state__slug", "state__name", "state__ordering")
+        .annotate(n=Count("id"))
+    )
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for series_id, slug, name, ordering, count in rows:
+        found[series_id].append((-count, ordering, StateCount(slug, name, count)))
+    return {key: [row[2] for row in sorted(value)] for key, value in found.items()}
+
+
+def series_state(series: Series) -> SeriesState:
+    counts = _state_counts([series.pk]).get(series.pk, [])
+    superseded = Series.objects.filter(previous_version_id=series.pk).exists()
+    return SeriesState(tuple(counts), superseded)
+
+
+def with_superseded(series: QuerySet[Series]) -> QuerySet[Series]:
+    """Annotate ``superseded``: whether a newer version names the series."""
+    newer = Series.objects.filter(previous_version_id=OuterRef("pk"))
+    return series.annotate(superseded=Exists(newer))
+
+
+def attach_series_versions(series_rows: list[Series]) -> list[Series]:
+    """Give each series its versions, previous and next version and state.
+
+    Sets ``versions``, ``previous_version_row``, ``next_version_row`` and
+    ``state``.
+
+    ``versions`` holds every version (the series itself included) oldest
+    first, as rows with id, name, version, date and project link name; the
+    previous and next versions are rows of it (None when there is none);
+    ``state`` is a ``SeriesState``. Two queries, whatever the number of series.
+    """
+    if not series_rows:
+        return series_rows
+    lineages = {s.lineage for s in series_rows if s.lineage is not None}
+    families: dict[int, list[Series]] = defaultdict(list)
+    if lineages:
+        for row in _version_rows().filter(lineage__in=lineages):
+            families[row.lineage].append(row)  # type: ignore[index]
+    counts = _state_counts([s.pk for s in series_rows])
+    for series in series_rows:
+        family = sorted(families.get(series.lineage, [series]), key=_sort_key)  # type: ignore[arg-type]
+        by_id = {row.pk: row for row in family}
+        newer = _next_of(series, family)
+        series.versions = family
+        series.previous_version_row = by_id.get(series.previous_version_id)  # type: ignore[arg-type]
+        series.next_version_row = newer
+        series.state = SeriesState(
+            tuple(counts.get(series.pk, [])), superseded=newer is not None
+        )
+    return series_rows

@@ -1,0 +1,277 @@
+"""Version links between series: which series is the previous version of which.
+
+A series ``T`` has ``P`` as a candidate previous version when both are in
+one project, ``P`` sorts before ``T`` by (version, date, id), and
+
+* both have the same sender (an address, or any address of one account) and
+  the same name once prefixes, ``vN``, RESEND, case and punctuation are
+  ignored (``apps.patches.versions.name_key``); or
+* both carry the same b4 ``change-id:`` trailer; or
+* they have the same sender, ``T`` has a higher version and ``T``'s cover
+  letter or first patch answers (In-Reply-To/References) a mail of ``P``.
+
+The last two link renamed series. The previous version is the candidate
+that sorts last. The rule reads only stored data, never the order mails
+came in, so relinking the series around whatever arrived gives the same
+links in every order. A link a maintainer set (``previous_version_manual``)
+is never recomputed.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+
+from apps.patches.exceptions import VersionLinkInvalid
+from apps.patches.models import Cover, Patch, Series, SeriesThreadReference
+from apps.patches.versions import change_id, name_key, nearest_references
+
+# Longer chains than this are not followed (a guard, never reached by mail).
+MAX_CHAIN = 1000
+
+
+def _same_sender(series: Series) -> Q:
+    user_id = series.submitter.user_id
+    query = Q(submitter_id=series.submitter_id)
+    return query | Q(submitter__user_id=user_id) if user_id else query
+
+
+def _before(series: Series) -> Q:
+    return (
+        Q(version__lt=series.version)
+        | Q(version=series.version, date__lt=series.date)
+        | Q(version=series.version, date=series.date, pk__lt=series.pk)
+    )
+
+
+def _answered_series(series: Series) -> Q:
+    """Series holding a mail that ``series``'s head mails answer."""
+    msgids = SeriesThreadReference.objects.filter(series=series).values("msgid")
+    patch_series = Patch.objects.filter(
+        project_id=series.project_id, msgid__in=msgids
+    ).values("series_id")
+    cover_series = Cover.objects.filter(
+        project_id=series.project_id, msgid__in=msgids
+    ).values("series__id")
+    return Q(pk__in=patch_series) | Q(pk__in=cover_series)
+
+
+def _answering_series(series: Series) -> Q:
+    """Series whose head mails answer a mail of ``series``."""
+    refs = SeriesThreadReference.objects.filter(project_id=series.project_id)
+    answering = refs.filter(
+        msgid__in=Patch.objects.filter(series=series).values("msgid")
+    ).values("series_id")
+    query = Q(pk__in=answering)
+    if series.cover_letter_id is not None:
+        cover = Cover.objects.filter(pk=series.cover_letter_id).values("msgid")
+        query |= Q(pk__in=refs.filter(msgid__in=cover).values("series_id"))
+    return query
+
+
+def best_previous(series: Series) -> Series | None:
+    """Return the series the rules above make ``series``'s previous version."""
+    answered = _same_sender(series) & _answered_series(series)
+    answered &= Q(version__lt=series.version)
+    query = answered
+    if series.name_key:
+        query |= _same_sender(series) & Q(name_key=series.name_key)
+    if series.change_id:
+        query |= Q(change_id=series.change_id)
+    return (
+        Series.objects.filter(query, _before(series), project_id=series.project_id)
+        .exclude(pk=series.pk)
+        .order_by("-version", "-date", "-id")
+        .only("id")
+        .first()
+    )
+
+
+def _possible_next_versions(series: Series) -> list[Series]:
+    """Series (not set by hand) that could take ``series`` as previous version."""
+    query = Q(previous_version=series)
+    if series.name_key:
+        query |= _same_sender(series) & Q(name_key=series.name_key)
+    if series.change_id:
+        query |= Q(change_id=series.change_id)
+    query |= _same_sender(series) & _answering_series(series)
+    later = (
+        Q(version__gt=series.version)
+        | Q(version=series.version, date__gt=series.date)
+        | Q(version=series.version, date=series.date, pk__gt=series.pk)
+        | Q(previous_version=series)
+    )
+    return list(
+        Series.objects.filter(query, later, project_id=series.project_id)
+        .filter(previous_version_manual=False)
+        .exclude(pk=series.pk)
+        .select_related("submitter")
+    )
+
+
+def _relink(series: Series) -> int | None:
+    """Set ``series``'s automatic previous version.
+
+    Returns None when it did not change, else the old one's id (0 for none).
+    """
+    if series.previous_version_manual:
+        return None
+    found = best_previous(series)
+    found_id = found.pk if found is not None else None
+    old = series.previous_version_id
+    if found_id == old:
+        return None
+    series.previous_version_id = found_id
+    series.save(update_fields=["previous_version"])
+    return old if old is not None else 0
+
+
+def series_record_head(
+    *,
+    series: Series,
+    references: Iterable[str] = (),
+    content: str | None = None,
+    name: str | None = None,
+) -> None:
+    """Record what a cover letter or first patch says about versions, then relink.
+
+    ``references`` are the ids the mail answers (nearest first),
+    ``content`` its body (for b4's ``change-id:``). Called when a series
+    gets its cover letter or first patch, so not for most mails. ``name``
+    (the mail's own name with its prefixes) stands in when the series has
+    none yet.
+    """
+    refs = nearest_references(references)
+    if refs:
+        SeriesThreadReference.objects.bulk_create(
+            [
+                SeriesThreadReference(
+                    series=series, project_id=series.project_id, msgid=msgid
+                )
+                for msgid in refs
+            ],
+            ignore_conflicts=True,
+        )
+    changed = []
+    key = name_key(series.name or name)
+    if key != series.name_key:
+        series.name_key = key
+        changed.append("name_key")
+    found = change_id(content)
+    if found and found != series.change_id:
+        series.change_id = found
+        changed.append("change_id")
+    if changed:
+        series.save(update_fields=changed)
+    series_relink(series=series)
+
+
+def series_relink(*, series: Series) -> list[tuple[Series, int | None]]:
+    """Recompute the automatic links of ``series`` and of the series after it.
+
+    Returns (series, new previous id) for every link that changed, so that
+    callers can act on a new version having arrived.
+    """
+    changes = []
+    touched: set[int] = {series.pk}
+    for candidate in [series, *_possible_next_versions(series)]:
+        old = _relink(candidate)
+        if old is None:
+            continue
+        changes.append((candidate, candidate.previous_version_id))
+        touched.add(candidate.pk)
+        if old:
+            touched.add(old)
+    if changes:
+        refresh_lineages(touched)
+    return changes
+
+
+def _root(series_id: int) -> int:
+    seen = {series_id}
+    current = series_id
+    for _ in range(MAX_CHAIN):
+        previous = (
+            Series.objects.filter(pk=current)
+            .values_list("previous_version_id", flat=True)
+            .first()
+        )
+        if previous is None or previous in seen:
+            return current
+        seen.add(previous)
+        current = previous
+    return current
+
+
+def _tree(root: int) -> set[int]:
+    members = {root}
+    frontier = {root}
+    while frontier and len(members) < MAX_CHAIN:
+        frontier = (
+            set(
+                Series.objects.filter(previous_version_id__in=frontier).values_list(
+                    "pk", flat=True
+                )
+            )
+            - members
+        )
+        members |= frontier
+    return members
+
+
+def refresh_lineages(series_ids: Iterable[int]) -> None:
+    """Set ``lineage`` (the oldest linked series' id) on the trees of ``series_ids``."""
+    done: set[int] = set()
+    for series_id in series_ids:
+        if series_id in done:
+            continue
+        root = _root(series_id)
+        members = _tree(root)
+        done |= members
+        lineage = root if len(members) > 1 else None
+        Series.objects.filter(pk__in=members).exclude(lineage=lineage).update(
+            lineage=lineage
+        )
+
+
+def _is_after(series: Series, previous: Series) -> bool:
+    """Return whether ``previous`` descends from ``series`` (a link would loop)."""
+    return _root_path_contains(previous.pk, series.pk)
+
+
+def _root_path_contains(start: int, wanted: int) -> bool:
+    current: int | None = start
+    seen: set[int] = set()
+    while current is not None and current not in seen and len(seen) < MAX_CHAIN:
+        if current == wanted:
+            return True
+        seen.add(current)
+        current = (
+            Series.objects.filter(pk=current)
+            .values_list("previous_version_id", flat=True)
+            .first()
+        )
+    return False
+
+
+@transaction.atomic
+def series_set_previous_version(*, series: Series, previous: Series | None) -> Series:
+    """Set ``series``'s previous version by hand (None: it has none).
+
+    The link is kept from then on: ingest and ``manage.py linkversions``
+    leave it alone. Raises ``VersionLinkInvalid`` for a series of another
+    project, the series itself, or a link that would make the versions
+    loop. Permission is the caller's to check
+    (``apps.patches.rules.can_link_versions``).
+    """
+    if previous is not None:
+        if previous.project_id != series.project_id:
+            raise VersionLinkInvalid("The previous version is in another project.")
+        if previous.pk == series.pk or _is_after(series, previous):
+            raise VersionLinkInvalid("The versions would form a loop.")
+    old = series.previous_version_id
+    series.previous_version = previous
+    series.previous_version_manual = True
+    series.save(update_fields=["previous_version", "previous_version_manual"])
+    refresh_lineages({series.pk, *(i for i in (old,) if i is not None)})
+    return series
