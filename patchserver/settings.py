@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.xmlrpc",
     "apps.demo",
     "apps.jobs",
+    "apps.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -342,3 +343,16 @@ TASKS: dict[str, dict[str, Any]] = {
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://localhost:6379/0")}}
+
+# --- Webhooks ---------------------------------------------------------------
+# Deliveries go only to public addresses unless this is on (receivers on the
+# site's own network, or tests on loopback); see apps/webhooks/targets.py.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+# Seconds one delivery may take, connection to last byte read.
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
+# Seconds before the first retry of a failed delivery; each later wait
+# doubles, up to an hour.
+WEBHOOK_RETRY_DELAY = env_int("WEBHOOK_RETRY_DELAY", 30)
+# Seconds a delivery is retried; a hook whose deliveries have all failed
+# for as long is switched off and its owner mailed.
+WEBHOOK_GIVE_UP_AFTER = env_int("WEBHOOK_GIVE_UP_AFTER", 24 * 60 * 60)

@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from django.utils import timezone
 
 from apps.checks.models import Check
+from apps.events.listeners import listener
 from apps.events.models import Event
 from apps.patches.models import (
     Cover,
@@ -47,6 +48,7 @@ def events_batched() -> Iterator[None]:
         yield
         if pending:
             Event.objects.bulk_create(pending)
+            listener().events_recorded(pending)
     finally:
         _pending.reset(token)
 
@@ -64,6 +66,7 @@ def _record(
     pending = _pending.get()
     if pending is None:
         event.save()
+        listener().events_recorded([event])
     else:
         pending.append(event)
     return event

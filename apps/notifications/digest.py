@@ -37,6 +37,7 @@ from apps.mail_headers import header_value
 from apps.notifications.models import EventCursor, PatchChangeNotification
 from apps.notifications.services import opted_out_addresses
 from apps.patches import links
+from apps.site_url import site_base_url
 
 logger = logging.getLogger(__name__)
 
@@ -114,15 +115,6 @@ class SendFailure:
     error: str
 
 
-def _base_url() -> str:
-    """Return ``scheme://host`` for the digest's links (no request to ask)."""
-    if settings.SITE_BASE_URL:
-        return settings.SITE_BASE_URL
-    scheme = "https" if settings.FORCE_HTTPS_LINKS else "http"
-    hosts = [h for h in settings.ALLOWED_HOSTS if h not in ("*", "") and h[0] != "."]
-    return f"{scheme}://{hosts[0] if hosts else 'localhost'}"
-
-
 def _digest(notifications: list[PatchChangeNotification]) -> EmailMessage:
     projects = sorted({n.patch.project.linkname for n in notifications})
     count = len(notifications)
@@ -130,7 +122,7 @@ def _digest(notifications: list[PatchChangeNotification]) -> EmailMessage:
         f"[{','.join(projects)}] Patch notification: "
         f"{count} patch{'es' if count != 1 else ''} updated"
     )
-    base_url = _base_url()
+    base_url = site_base_url()
     body = render_to_string(
         "mail/patch-change-notification.txt",
         {

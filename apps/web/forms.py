@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from rest_framework.exceptions import Throttled
 
 from apps.api.throttling import check_credentials
+from apps.events.models import Event
 from apps.people.models import MAX_ITEMS_PER_PAGE, User
 from apps.people.names import validate_name
 
@@ -184,3 +185,25 @@ class RegistrationForm(forms.Form):
 
 class EmailForm(forms.Form):
     email = forms.EmailField(max_length=200, label="E-mail address")
+
+
+class WebhookForm(forms.Form):
+    """A webhook's fields; the secret is never shown back (write-only)."""
+
+    url = forms.URLField(label="Payload URL", max_length=500, assume_scheme="https")
+    secret = forms.CharField(
+        max_length=255,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Signs each delivery (X-Patchserver-Signature: sha256=HMAC).",
+    )
+    events = forms.MultipleChoiceField(
+        choices=Event.Category.choices, widget=forms.CheckboxSelectMultiple
+    )
+    active = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            secret = self.fields["secret"]
+            secret.required = False
+            secret.help_text = "Leave empty to keep the current secret."

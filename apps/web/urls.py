@@ -11,6 +11,7 @@ from apps.web.views import (
     patches,
     people,
     projects,
+    webhooks,
 )
 
 urlpatterns = [
@@ -39,6 +40,13 @@ urlpatterns = [
         projects.pwclientrc,
         name="pwclientrc",
     ),
+    path(
+        "project/<slug:project_id>/webhooks/",
+        webhooks.project_webhooks,
+        name="project-webhooks",
+    ),
+    path("user/webhooks/", webhooks.user_webhooks, name="user-webhooks"),
+    path("webhook/<int:hook_id>/", webhooks.webhook_detail, name="webhook-detail"),
     path("patch/<int:patch_id>/", misc.patch_by_id, name="patch-id-redirect"),
     path("cover/<int:cover_id>/", misc.cover_by_id, name="cover-id-redirect"),
     path("comment/<int:comment_id>/", misc.comment_by_id, name="comment-redirect"),

@@ -9,6 +9,7 @@ from apps.patches import mbox
 from apps.patches import selectors as patch_selectors
 from apps.projects import selectors as project_selectors
 from apps.web.views.common import project_or_404, site_base_url
+from apps.webhooks.rules import can_add_project_hook
 
 
 def project_list(request):
@@ -30,6 +31,7 @@ def project_detail(request, project_id):
             "patch_count": active,
             "archived_count": archived,
             "nav": "about-project",
+            "manages_webhooks": can_add_project_hook(request.user, project.pk),
         },
     )
 
