@@ -310,7 +310,7 @@ class CoverFilterSet(DateRangeFilterSet):
         fields_since = {"1.2": ("msgid",)}
 
 
-class SeriesFilterSet(DateRangeFilterSet):
+class SeriesFilterSet(DateRangeFilterSet, patch_filters.SeriesFilterSet):
     project = project_filter()
     submitter = person_filter()
 

@@ -24,3 +24,16 @@ class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
             # Read by django.middleware.csp in place of SECURE_CSP.
             response._csp_config = browsable_api_policy()
         return html
+
+
+class PlainTextRenderer(renderers.BaseRenderer):
+    """Text answers (the interdiff); an error's ``detail`` is sent as its text."""
+
+    media_type = "text/plain"
+    format = "txt"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict):
+            data = "\n".join(f"{value}" for value in data.values()) + "\n"
+        return str(data).encode(self.charset)

@@ -20,6 +20,7 @@ from apps.api.views.comments import (
 )
 from apps.api.views.events import EventList
 from apps.api.views.index import Index
+from apps.api.views.interdiff import SeriesInterdiff
 from apps.api.views.patches import PatchDetail, PatchList
 from apps.api.views.people import PersonDetail, PersonList, UserDetail, UserList
 from apps.api.views.projects import ProjectDetail, ProjectList
@@ -72,6 +73,7 @@ urlpatterns = [
     ),
     route(r"series/", SeriesList, "api-series-list"),
     route(r"series/(?P<pk>\d+)/", SeriesDetail, "api-series-detail"),
+    route(r"series/(?P<pk>\d+)/interdiff/", SeriesInterdiff, "api-series-interdiff"),
     route(r"bundles/", BundleList, "api-bundle-list"),
     route(r"bundles/(?P<pk>\d+)/", BundleDetail, "api-bundle-detail"),
     route(r"events/", EventList, "api-event-list"),

@@ -17,9 +17,10 @@ lists follow.
 from collections.abc import Iterable
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from apps.patches.models import Patch, State
+from apps.patches.models import Patch, Series, State
 from apps.people.models import Person, User
 
 
@@ -64,4 +65,46 @@ class PatchFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Patch
+        fields: tuple[str, ...] = ()
+
+
+# --- Series -------------------------------------------------------------------
+
+
+def series_submitted_by(series: QuerySet[Series], person: Person) -> QuerySet[Series]:
+    """Return the series ``person`` sent: from any address of their account."""
+    if person.user_id is not None:
+        return series.filter(submitter__user_id=person.user_id)
+    return series.filter(submitter=person)
+
+
+def series_in_state(series: QuerySet[Series], state: State) -> QuerySet[Series]:
+    """Return the series whose patches are all in ``state`` (and that have one)."""
+    members = Patch.objects.filter(series_id=OuterRef("pk"))
+    return series.filter(Exists(members.filter(state=state))).exclude(
+        Exists(members.exclude(state=state))
+    )
+
+
+def series_complete(series: QuerySet[Series], complete: bool) -> QuerySet[Series]:
+    """Return the series that received all their patches (or, False, not all).
+
+    ``series`` must carry ``received_total``
+    (``apps.patches.selectors.annotations.with_received_counts``).
+    """
+    received_all = Q(total__lte=models.F("received_total"))
+    return series.filter(received_all if complete else ~received_all)
+
+
+def series_superseded(series: QuerySet[Series], superseded: bool) -> QuerySet[Series]:
+    """Return the series a newer version names as its previous (False: the others)."""
+    newer = Exists(Series.objects.filter(previous_version_id=OuterRef("pk")))
+    return series.filter(newer if superseded else ~newer)
+
+
+class SeriesFilterSet(django_filters.FilterSet):
+    """The base of every series list's filters (declares no parameter itself)."""
+
+    class Meta:
+        model = Series
         fields: tuple[str, ...] = ()

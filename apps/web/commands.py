@@ -16,3 +16,9 @@ def apply_mbox(url: str) -> str:
 def git_pw_apply(kind: str, pk: int) -> str:
     """Return the git-pw command applying the patch or series ``pk``."""
     return shlex.join(["git-pw", kind, "apply", str(pk)])
+
+
+def b4_am(msgid: str) -> str:
+    """Return the b4 command fetching the thread of ``msgid`` as an mbox to apply."""
+    bare = msgid.strip().removeprefix("<").removesuffix(">")
+    return shlex.join(["b4", "am", bare])

@@ -11,6 +11,7 @@ from apps.web.views import (
     patches,
     people,
     projects,
+    series,
     webhooks,
 )
 
@@ -18,6 +19,17 @@ urlpatterns = [
     path("", projects.project_list, name="project-list"),
     path("project/<slug:project_id>/", projects.project_detail, name="project-detail"),
     path("project/<slug:project_id>/list/", patches.patch_list, name="patch-list"),
+    path(
+        "project/<slug:project_id>/series/",
+        series.series_list,
+        name="series-list",
+    ),
+    path("series/<int:series_id>/", series.series_detail, name="series-detail"),
+    path(
+        "series/<int:series_id>/interdiff/<int:other_id>/",
+        series.series_interdiff,
+        name="series-interdiff",
+    ),
     path(
         "project/<slug:project_id>/bundles/",
         bundles.project_bundles,

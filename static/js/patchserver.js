@@ -103,7 +103,10 @@
     var lastClicked = null;
     var cursor = -1;
 
-    function boxOf(row) { return row.querySelector('input[type="checkbox"][name^="patch_id:"]'); }
+    // The series list selects series ("series_id:N"), the others patches.
+    var prefix = table.getAttribute("data-select-prefix") || "patch_id:";
+    var boxSelector = 'input[type="checkbox"][name^="' + prefix + '"]';
+    function boxOf(row) { return row.querySelector(boxSelector); }
 
     function refresh() {
       var all = rows();
@@ -132,7 +135,7 @@
     });
 
     table.addEventListener("click", function (event) {
-      var box = event.target.closest('input[type="checkbox"][name^="patch_id:"]');
+      var box = event.target.closest(boxSelector);
       var row = event.target.closest("tr[data-patch-id]");
       if (!row) { return; }
       if (box) {

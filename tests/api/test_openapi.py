@@ -31,6 +31,7 @@ LATEST_PATHS = {
     "/api/covers/{cover_id}/comments/{comment_id}/",
     "/api/series/",
     "/api/series/{id}/",
+    "/api/series/{id}/interdiff/",
     "/api/bundles/",
     "/api/bundles/{id}/",
     "/api/events/",

@@ -235,3 +235,74 @@ def test_stored_urls_with_script_schemes_show_as_text(client):
     page = client.get(links.patch_web_path(patch))
     assert_inert(page, f"Pull-request {SCRIPT_URLS[1]}", "abc123")
     assert "(mailing list archive)" not in text(page)
+
+
+# A series name holds at most 255 characters.
+OLD = f"old {ALL}"[:255]
+
+
+def _older_version(project, patch):
+    """Return a v1 of the hostile series, its patch differing in a hostile way."""
+    series = patch.series
+    older = SeriesFactory(project=project, name=OLD, submitter=patch.submitter)
+    older.lineage = older.pk
+    older.save()
+    series.previous_version = older
+    series.lineage = older.pk
+    series.version = 2
+    series.save()
+    PatchFactory(
+        project=project,
+        series=older,
+        number=1,
+        name=f"old {SUBJECT}"[:255],
+        diff=f"--- a/f\n+++ b/f\n@@ -1 +1 @@ {ALL}\n-{ALL}\n+x {ALL}\n",
+    )
+    return older
+
+
+def test_series_list(maintainer_client, project, hostile):
+    patch, _ = hostile
+    _older_version(project, patch)
+    response = maintainer_client.get(f"/project/{project.linkname}/series/")
+    assert_inert(response, NAME, f"series {ALL}"[:50])
+    [row] = elements(response, "tr", **{"data-patch-id": str(patch.series_id)})
+    assert row["data-href"] == f"/series/{patch.series_id}/"
+
+
+def test_series_list_filter_summary(client, project, hostile):
+    patch, _ = hostile
+    response = client.get(
+        f"/project/{project.linkname}/series/",
+        {"q": ALL, "submitter": str(patch.submitter_id), "since": ALL},
+    )
+    assert_inert(response, ALL, NAME)
+
+
+def test_series_page(client, project, hostile):
+    patch, _ = hostile
+    older = _older_version(project, patch)
+    response = client.get(f"/series/{patch.series_id}/")
+    assert_inert(response, f"series {ALL}", f"cover body {ALL}", NAME, OLD)
+    assert_inert(client.get(f"/series/{older.pk}/"), OLD, f"series {ALL}")
+
+
+def test_interdiff_page(client, project, hostile):
+    patch, _ = hostile
+    older = _older_version(project, patch)
+    response = client.get(f"/series/{patch.series_id}/interdiff/{older.pk}/")
+    assert_inert(response, SUBJECT, f"-+x {ALL}", f"++{ALL}", f"+cover body {ALL}")
+
+
+def test_series_page_commands_run_only_what_they_say(client, project):
+    series = SeriesFactory(project=project)
+    cover = CoverFactory(project=project, msgid=SHELL_MSGID.replace("<x", "<c"))
+    series.cover_letter = cover
+    series.save()
+    PatchFactory(project=project, series=series, number=1)
+    found = _commands(client.get(f"/series/{series.pk}/"))
+    assert {tuple(shlex.split(c)) for c in found} == {
+        ("curl", "-s", f"http://testserver/series/{series.pk}/mbox/", "|", "git", "am"),
+        ("git-pw", "series", "apply", str(series.pk)),
+        ("b4", "am", cover.msgid[1:-1]),
+    }

@@ -90,11 +90,11 @@ def test_bundle_page(client, project, maintainer, count, django_assert_num_queri
 
 
 # The patch with project, series and cover letter; its comments; its checks;
-# the series' patches.
-PATCH_QUERIES_ANONYMOUS = 4
+# the series' patches; the series' newer version.
+PATCH_QUERIES_ANONYMOUS = 5
 # Maintainer adds session, user, maintained projects, states, delegates,
 # bundles and the navigation bar's todo count.
-PATCH_QUERIES_MAINTAINER = 11
+PATCH_QUERIES_MAINTAINER = 12
 
 
 def patch_with(project, count):

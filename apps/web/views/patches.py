@@ -132,10 +132,11 @@ def _with_permissions(request, comments, rule) -> list:
 
 def _patch_context(request, patch, form, errors) -> dict:
     project = patch.project
-    cover = series_patches = None
+    cover = series_patches = newer = None
     if patch.series_id is not None:
         cover = patch.series.cover_letter
         series_patches = patch_selectors.series_members(patch.series_id, project)
+        newer = patch_selectors.series_next_version(patch.series)
     same_project, other_projects = patch_selectors.related_patches(patch)
     commit_url = None
     if patch.commit_ref and project.commit_url_format:
@@ -157,6 +158,8 @@ def _patch_context(request, patch, form, errors) -> dict:
             links.cover_path(project.linkname, cover.msgid) if cover else None
         ),
         "series_patches": series_patches,
+        **_neighbours(patch, series_patches or []),
+        "newer_version": newer,
         "related_same": same_project,
         "related_other": other_projects,
         "commit_url": commit_url,
@@ -170,6 +173,18 @@ def _patch_context(request, patch, form, errors) -> dict:
         ),
         "comment_api_kind": "patches",
         **_apply_commands(base, patch, patch.series),
+    }
+
+
+def _neighbours(patch, members: list) -> dict:
+    """Return the patches before and after ``patch`` in its series (or None)."""
+    ids = [member.pk for member in members]
+    if patch.pk not in ids:
+        return {"previous_patch": None, "next_patch": None}
+    index = ids.index(patch.pk)
+    return {
+        "previous_patch": members[index - 1] if index > 0 else None,
+        "next_patch": members[index + 1] if index + 1 < len(members) else None,
     }
 
 

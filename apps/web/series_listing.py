@@ -1,0 +1,118 @@
+"""The series list: filters, order, page and links, as ``listing`` does for patches."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import F
+
+from apps.patches import selectors as patch_selectors
+from apps.patches.models import Series, State
+from apps.web.filters import SummaryItem
+from apps.web.listing import PageLink, SortHeader, page_numbers
+from apps.web.series_filters import SeriesListFilterSet
+
+# order parameter -> model field.
+ORDER_FIELDS = {
+    "date": "date",
+    "name": "name",
+    "version": "version",
+    "submitter": "submitter__name",
+}
+_SORTABLE = (
+    ("name", "Series"),
+    ("version", "Version"),
+    ("date", "Date"),
+    ("submitter", "Submitter"),
+)
+
+
+def _order_by(key: str, descending: bool) -> list:
+    if key == "date":
+        return ["-date", "-id"] if descending else ["date", "id"]
+    field = F(ORDER_FIELDS[key])
+    primary = field.desc(nulls_last=True) if descending else field.asc()
+    return [primary, "-date", "-id"]
+
+
+def _parse_order(raw: str | None) -> tuple[str, bool]:
+    raw = (raw or "").strip()
+    key = raw.removeprefix("-")
+    if key not in ORDER_FIELDS:
+        return "date", True
+    return key, raw.startswith("-")
+
+
+@dataclass
+class SeriesList:
+    rows: list[Series]
+    total: int
+    pages: list[PageLink]
+    previous_href: str | None
+    next_href: str | None
+    summary: list[SummaryItem]
+    chosen: dict
+    sort_headers: dict[str, SortHeader]
+    states: list[State]
+    # Query string of the current view, for the bulk form's action.
+    query: str
+
+
+def _page_number(raw: str | None, last: int) -> int:
+    try:
+        number = int(raw or "1")
+    except ValueError:
+        number = 1
+    return min(max(number, 1), last)
+
+
+def build_series_list(request, *, series, states: list[State]) -> SeriesList:
+    """Filter, order and paginate ``series`` as the request asks."""
+    filters = SeriesListFilterSet(request.GET, series, request=request, states=states)
+    key, descending = _parse_order(request.GET.get("order"))
+    order_by = _order_by(key, descending)
+    filtered = filters.qs
+    paginator = Paginator(filtered.order_by(*order_by), filters.page_size())
+    number = _page_number(request.GET.get("page"), paginator.num_pages)
+    rows = patch_selectors.series_list_page(
+        filtered,
+        order_by=order_by,
+        start=(number - 1) * paginator.per_page,
+        size=paginator.per_page,
+    )
+    kept = filters.kept_params()
+    chosen_order = {"order": request.GET["order"]} if "order" in request.GET else {}
+    params = {**kept, **chosen_order}
+
+    def href(page: int) -> str:
+        return "?" + urlencode({**params, "page": page})
+
+    last = paginator.num_pages
+    return SeriesList(
+        rows=rows,
+        total=paginator.count,
+        pages=[
+            PageLink(n, href(n) if n else "", n == number)
+            for n in page_numbers(number, last)
+        ]
+        if last > 1
+        else [],
+        previous_href=href(number - 1) if number > 1 else None,
+        next_href=href(number + 1) if number < last else None,
+        summary=filters.summary(),
+        chosen=filters.chosen(),
+        sort_headers=_sort_headers(kept, key, descending),
+        states=states,
+        query=urlencode({**params, **({"page": number} if number > 1 else {})}),
+    )
+
+
+def _sort_headers(kept: dict, key: str, descending: bool) -> dict[str, SortHeader]:
+    headers = {}
+    for name, title in _SORTABLE:
+        active = name == key
+        target = (name if descending else f"-{name}") if active else name
+        direction = ("desc" if descending else "asc") if active else None
+        href = "?" + urlencode({**kept, "order": target})
+        headers[name] = SortHeader(name, title, href, direction)
+    return headers

@@ -1,0 +1,109 @@
+"""The project's series list, the series page and the interdiff of two versions."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from apps.patches import links
+from apps.patches import selectors as patch_selectors
+from apps.patches.interdiff import entry_heading
+from apps.web import commands
+from apps.web.rows import RowOptions, patch_rows_html
+from apps.web.series_listing import build_series_list
+from apps.web.views.common import project_or_404, site_base_url
+
+
+@require_http_methods(["GET", "HEAD"])
+def series_list(request, project_id):
+    project = project_or_404(project_id)
+    states = patch_selectors.state_list()
+    series_list = build_series_list(
+        request, series=patch_selectors.project_series(project), states=states
+    )
+    page = {"project": project, "series_list": series_list, "nav": "series"}
+    return render(request, "series/list.html", page)
+
+
+def _commands(request, series) -> dict:
+    """Return the copyable commands: curl | git am, git-pw and b4."""
+    base = site_base_url(request)
+    first = series.cover_letter
+    msgid = first.msgid if first is not None else None
+    return {
+        "series_apply_command": commands.apply_mbox(
+            base + links.series_mbox_path(series)
+        ),
+        "series_git_pw_command": commands.git_pw_apply("series", series.pk),
+        "series_b4_command": commands.b4_am(msgid) if msgid else None,
+    }
+
+
+def _series_or_404(series_id: int):
+    series = patch_selectors.series_page(series_id)
+    if series is None:
+        raise Http404("No such series.")
+    return series
+
+
+@require_http_methods(["GET", "HEAD"])
+def series_detail(request, series_id):
+    series = _series_or_404(series_id)
+    project = series.project
+    tags = patch_selectors.tag_columns()
+    rows = patch_selectors.series_patch_rows(series, tags)
+    options = RowOptions(
+        tags=tags,
+        use_tags=project.use_tags,
+        selectable=False,
+        show_ids=False,
+        reorderable=False,
+    )
+    context = {
+        "project": project,
+        "series": series,
+        "cover": series.cover_letter,
+        "patch_rows": patch_rows_html(rows, options),
+        "patch_count": len(rows),
+        "current_index": [v.pk for v in series.versions].index(series.pk),
+        "tags": tags,
+        "nav": "series",
+        **_commands(request, series),
+    }
+    if rows and series.cover_letter is None:
+        context["series_b4_command"] = commands.b4_am(rows[0].msgid)
+    return render(request, "series/detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def series_interdiff(request, series_id, other_id):
+    pair = patch_selectors.series_pair(series_id, other_id)
+    if pair is None:
+        raise Http404("No such pair of series.")
+    series, other = pair
+    result = patch_selectors.series_interdiff(series, other)
+    entries = [
+        {
+            "entry": entry,
+            "heading": entry_heading(entry),
+            "anchor": f"entry-{n}",
+            "diff_text": "\n".join(entry.diff),
+        }
+        for n, entry in enumerate(result.entries, start=1)
+    ]
+    return render(
+        request,
+        "series/interdiff.html",
+        {
+            "project": series.project,
+            "series": series,
+            "other": other,
+            "result": result,
+            "entries": entries,
+            "counts": result.counts(),
+            "cover_diff_text": "\n".join(result.cover_diff),
+            "series_url": reverse("series-detail", args=[series.pk]),
+            "other_url": reverse("series-detail", args=[other.pk]),
+            "nav": "series",
+        },
+    )
