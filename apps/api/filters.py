@@ -8,6 +8,8 @@
 * Empty values are ignored (upstream returns nothing for ``project=``, which
   breaks git-pw's "all projects" setting; see rest-api.md §6.1 Deviation).
 * Filters added in a later API version are ignored for older requests.
+* ``search=`` (API 1.5) is the exception to the first rule: text that is not
+  a valid search is a 400 whose body says why, since a person wrote it.
 """
 
 import datetime as dt
@@ -21,6 +23,7 @@ from django.forms.widgets import MultipleHiddenInput
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions
 
 from apps.api.versioning import hidden_names
 from apps.bundles.models import Bundle
@@ -240,6 +243,18 @@ class CheckStateFilter(django_filters.Filter):
         return qs if value is None else qs.filter(state__in=value)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": 'A search in the search language: words, "phrases" and '
+        "prefixed terms (from:, file:, diff:, is:, ...); see /help/search/. "
+        "Invalid text is a 400 naming what is wrong.",
+    }
+)
+class SearchFilter(patch_filters.SearchFilter):
+    pass
+
+
 def project_filter(field_name: str = "project") -> ReferenceFilter:
     return ReferenceFilter(field_name, model=Project, resolver=id_or("linkname"))
 
@@ -289,11 +304,12 @@ class PatchFilterSet(DateRangeFilterSet, patch_filters.PatchFilterSet):
     # Hashes are stored in lower case; comparing exactly keeps the index.
     hash = ExactFilter("hash", transform=str.lower)
     msgid = ExactFilter("msgid", transform=with_brackets)
+    search = SearchFilter(model=Patch)
 
     class Meta:
         model = Patch
         fields = ()
-        fields_since = {"1.2": ("hash", "msgid")}
+        fields_since = {"1.2": ("hash", "msgid"), "1.5": ("search",)}
 
 
 class CoverFilterSet(DateRangeFilterSet):
@@ -303,11 +319,12 @@ class CoverFilterSet(DateRangeFilterSet):
     series = id_filter("series", Series)
     submitter = person_filter()
     msgid = ExactFilter("msgid", transform=with_brackets)
+    search = SearchFilter(model=Cover)
 
     class Meta:
         model = Cover
         fields = ()
-        fields_since = {"1.2": ("msgid",)}
+        fields_since = {"1.2": ("msgid",), "1.5": ("search",)}
 
 
 class SeriesFilterSet(DateRangeFilterSet, patch_filters.SeriesFilterSet):
@@ -375,5 +392,8 @@ class FilterBackend(DjangoFilterBackend):
             return queryset  # nothing to filter by: skip building the form
         filterset = self.get_filterset(request, queryset, view)
         if not filterset.is_valid():
+            if "search" in filterset.errors:
+                # A search is text the user wrote: say what is wrong with it.
+                raise exceptions.ValidationError({"search": filterset.errors["search"]})
             return queryset.none()
         return filterset.qs

@@ -7,20 +7,23 @@ repeated references): each interface declares its parameters in its
 subclass (``apps.api.filters``, ``apps.web.filters``), and the narrowing both
 need lives here.
 
-Free-text search is decided in one place, ``patch_search_term``: how a
-search term matches a patch. The web list searches with its whole text
-(``search_patches``), the REST API ANDs its ``q`` terms (upstream's two
-behaviours); a richer search language replaces that function, and both
-lists follow.
+Subject search is decided in one place, ``patch_search_term``: how a
+search term matches a patch. The web list's ``q`` searches with its whole
+text (``search_patches``), the REST API ANDs its ``q`` terms (upstream's two
+behaviours). The search language (``apps.patches.search``) is the
+``search`` parameter of both, through ``SearchFilter``.
 """
 
 from collections.abc import Iterable
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.patches.models import Patch, Series, State
+from apps.patches.search import SearchError, search_condition
 from apps.people.models import Person, User
 
 
@@ -58,6 +61,33 @@ def delegated_to(patches: QuerySet[Patch], user: User | None) -> QuerySet[Patch]
     if user is None:
         return patches.filter(delegate__isnull=True)
     return patches.filter(delegate=user)
+
+
+class SearchField(forms.Field):
+    """A search in the language; cleans to its condition, or None if blank.
+
+    Invalid text is a ValidationError carrying the language's message.
+    """
+
+    def __init__(self, *, model: type, **kwargs) -> None:
+        self.model = model
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = (value or "").strip()
+        try:
+            return search_condition(self.model, text) if text else None
+        except SearchError as exc:
+            raise ValidationError(str(exc), code="search") from None
+
+
+class SearchFilter(django_filters.Filter):
+    """The ``search`` parameter; pass the listed model (``model=Patch``)."""
+
+    field_class = SearchField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(value)
 
 
 class PatchFilterSet(django_filters.FilterSet):

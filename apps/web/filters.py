@@ -26,7 +26,7 @@ from apps.people import selectors as people_selectors
 from apps.people.models import MAX_ITEMS_PER_PAGE, Person, User
 
 # The parameters the list keeps in its links (filters, then order and page).
-FILTER_PARAMS = ("series", "submitter", "state", "q", "archive", "delegate")
+FILTER_PARAMS = ("series", "submitter", "state", "q", "search", "archive", "delegate")
 # The values turning the default-on filters off.
 ANY_STATE = "*"
 BOTH = "both"
@@ -161,6 +161,8 @@ class PatchListFilterSet(patch_filters.PatchFilterSet):
     submitter = SubmitterFilter()
     state = StateFilter()
     q = SearchFilter()
+    # The search language; ``q`` keeps upstream's subject search.
+    search = patch_filters.SearchFilter(model=Patch)
     archive = ArchiveFilter()
     delegate = DelegateFilter()
 
@@ -202,7 +204,14 @@ class PatchListFilterSet(patch_filters.PatchFilterSet):
     def filter_queryset(self, queryset):
         if self.forced_delegate is not None:
             self.form.cleaned_data["delegate"] = self.forced_delegate
+        if self.search_error():
+            return queryset.none()  # the page says why instead
         return super().filter_queryset(queryset)
+
+    def search_error(self) -> str | None:
+        """Return why the search text is not a valid search (None if it is)."""
+        errors = self.form.errors.get("search")
+        return errors[0] if errors else None
 
     def chosen(self) -> dict:
         """Return what each parameter selected (None: that filter is off)."""
@@ -222,6 +231,8 @@ class PatchListFilterSet(patch_filters.PatchFilterSet):
         kept = self.kept_params()
         items = []
         for name, value in self.chosen().items():
+            if name == "search" and value is not None:
+                value = kept["search"]  # the text, not its compiled condition
             condition = _condition(name, value)
             if condition is None:
                 continue
@@ -239,7 +250,8 @@ _LABELS = {
     "series": "Series",
     "submitter": "Submitter",
     "state": "State",
-    "q": "Search",
+    "q": "Subject",
+    "search": "Search",
     "archive": "Archived",
     "delegate": "Delegate",
 }
@@ -277,6 +289,8 @@ class FilterForm:
     submitter: SimpleNamespace
     state: SimpleNamespace
     search: SimpleNamespace
+    # The search language's box: its text and why it is invalid, if it is.
+    query: SimpleNamespace
     archive: SimpleNamespace
     # None when the list has no delegate filter (bundle pages).
     delegate: SimpleNamespace | None
@@ -303,6 +317,12 @@ def filter_form(filterset: PatchListFilterSet) -> FilterForm:
             form_value=_choice_value(state),
         ),
         search=SimpleNamespace(raw=chosen["q"] or ""),
+        query=SimpleNamespace(
+            text=filterset.params.get("search", ""),
+            error=filterset.search_error(),
+            # The other filters, kept as hidden fields of the search box.
+            kept=[(k, v) for k, v in filterset.kept_params().items() if k != "search"],
+        ),
         archive=SimpleNamespace(
             form_value=BOTH if archive is None else ("true" if archive else "")
         ),

@@ -122,6 +122,7 @@ urlpatterns = [
     path("submitter/", misc.submitters, name="api-submitters"),
     path("delegate/", misc.delegates, name="api-delegates"),
     path("about/", misc.about, name="about"),
+    path("help/search/", misc.search_help, name="search-help"),
     *(
         path(old, RedirectView.as_view(url="/about/", permanent=True), name=name)
         for old, name in (

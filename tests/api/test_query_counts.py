@@ -8,6 +8,7 @@ not move. Lists also never load the bodies they do not show.
 import datetime as dt
 import itertools
 import re
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -175,6 +176,33 @@ def test_patch_list_with_filters_adds_one_lookup_per_filter(
     extra = 4 if connection.vendor == "postgresql" else 0  # see assert_constant
     with django_assert_num_queries(4 + 2 + extra):
         api.get(url("patches/") + "?project=qc&state=new&order=-check")
+
+
+# Every prefix that reads another table, so none may cost a query of its own.
+SEARCH = (
+    "change from:qc-user OR project:qc state:new is:open -is:archived has:checks"
+    + " check:success delegate:qc-user -tag:acked-by since:2020-01-01"
+    + " -file:nothing/ -diff:nothing"
+)
+
+
+def test_patch_list_with_a_search_runs_the_same_queries(api, builder):
+    """A search is part of the page-ids query: no lookup of its own."""
+
+    def build(n):
+        Patch.objects.all().delete()
+        return builder.patches((n + 1) // 2)
+
+    assert_constant(api, build, "patches/?search=" + quote(SEARCH), 4)
+
+
+def test_cover_list_with_a_search_runs_the_same_queries(api, builder):
+    def build(n):
+        Series.objects.all().delete()
+        Cover.objects.all().delete()
+        return builder.series(n)
+
+    assert_constant(api, build, "covers/?search=cover+project:qc+since:2020-01-01", 3)
 
 
 def test_cover_list(api, builder):

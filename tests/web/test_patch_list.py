@@ -157,7 +157,7 @@ def test_search_matches_name_case_insensitively(client, project, make_patch):
     make_patch(name="mm: something else")
     response = client.get(list_url(project, "q=frobnic"))
     assert row_ids(response) == [hit.pk]
-    assert "Search = frobnic" in text(response)
+    assert "Subject = frobnic" in text(response)
 
 
 def test_summary_remove_links(client, project, make_patch, submitter):

@@ -76,6 +76,19 @@ def test_patch_list_logged_in(
 
 
 @pytest.mark.parametrize("count", [1, 20])
+def test_patch_list_with_a_search_anonymous(
+    client, project, maintainer, count, django_assert_num_queries
+):
+    """A search joins the page's queries: it adds none of its own."""
+    patches = fill(project, count, maintainer)
+    search = "change from:person -is:archived has:checks tag:acked-by>=1 -file:x/"
+    with django_assert_num_queries(LIST_QUERIES_ANONYMOUS):
+        response = client.get(f"/project/{project.linkname}/list/", {"search": search})
+    assert response.status_code == 200
+    assert sorted(row_ids(response)) == sorted(p.pk for p in patches)
+
+
+@pytest.mark.parametrize("count", [1, 20])
 def test_bundle_page(client, project, maintainer, count, django_assert_num_queries):
     patches = fill(project, count, maintainer)
     bundle = BundleFactory(

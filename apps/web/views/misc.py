@@ -28,6 +28,11 @@ def about(request):
     return render(request, "about.html", {"admins": admins})
 
 
+def search_help(request):
+    """Explain the search language of patch lists and the API's ``search=``."""
+    return render(request, "search_help.html")
+
+
 def _suggestion_limit(raw: str) -> int:
     # isascii: str.isdigit() also accepts digits int() refuses ("²").
     if raw.isascii() and raw.isdigit() and len(raw) <= 4 and int(raw) > 0:
