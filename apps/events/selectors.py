@@ -1,6 +1,6 @@
 """Named reads of the event feed."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.events.models import Event
 from apps.projects.models import Project
@@ -47,6 +47,15 @@ _ONLY = (
     *(f"patch_comment__{name}" for name in ("msgid", "date", "patch")),
     *(f"cover_comment__{name}" for name in ("msgid", "date", "cover")),
 )
+
+
+def series_activity(series_id: int, categories: tuple[str, ...]) -> list[Event]:
+    """Return the newest 50 events of a series and its patches in ``categories``."""
+    return list(
+        event_list()
+        .filter(Q(series_id=series_id) | Q(patch__series_id=series_id))
+        .filter(category__in=categories)[:50]
+    )
 
 
 def event_list(*, categories_hidden: tuple[str, ...] = ()) -> QuerySet[Event]:

@@ -130,6 +130,8 @@ class PatchList:
     states: list[State]
     # Query string of the current view (filters, order, page) for form actions.
     query: str
+    # Query string of the filters alone (the list's feed link).
+    filter_query: str
 
 
 def build_patch_list(
@@ -186,6 +188,7 @@ def build_patch_list(
         filters=filter_form(filters),
         order=order,
         sort_headers=_sort_headers(kept, order, sortable),
+        filter_query=urlencode(kept),
         tags=tags,
         states=states,
         **links.around(number, paginator.num_pages),

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from apps.web.views import (
     accounts,
     bundles,
+    feeds,
     mail,
     misc,
     patches,
@@ -30,6 +31,17 @@ urlpatterns = [
         series.series_interdiff,
         name="series-interdiff",
     ),
+    path(
+        "project/<slug:project_id>/list/feed/",
+        feeds.patch_list_feed,
+        name="patch-list-feed",
+    ),
+    path(
+        "project/<slug:project_id>/series/feed/",
+        feeds.series_list_feed,
+        name="series-list-feed",
+    ),
+    path("series/<int:series_id>/feed/", feeds.series_feed, name="series-feed"),
     path(
         "project/<slug:project_id>/bundles/",
         bundles.project_bundles,

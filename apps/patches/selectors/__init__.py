@@ -5,6 +5,13 @@ or endpoint runs a fixed number of queries whatever its length (the query
 count tests pin these).
 """
 
+from apps.patches.selectors.feeds import (
+    FEED_LENGTH,
+    feed_patches,
+    feed_series,
+    feed_series_one,
+    series_later_versions,
+)
 from apps.patches.selectors.interdiff import series_interdiff
 from apps.patches.selectors.mbox import (
     cover_mbox_queryset,
@@ -85,6 +92,7 @@ from apps.patches.selectors.versions import (
 )
 
 __all__ = [
+    "FEED_LENGTH",
     "EmbeddedPatch",
     "PatchRow",
     "ProjectLinks",
@@ -104,6 +112,9 @@ __all__ = [
     "cover_mbox_queryset",
     "current_checks",
     "embedded_patches",
+    "feed_patches",
+    "feed_series",
+    "feed_series_one",
     "patch_checks",
     "patch_comment_list",
     "patch_detail_queryset",
@@ -127,6 +138,7 @@ __all__ = [
     "series_detail_queryset",
     "series_get",
     "series_interdiff",
+    "series_later_versions",
     "series_list",
     "series_list_page",
     "series_mbox_patches",
