@@ -243,3 +243,17 @@ def test_the_series_pages_link_their_feeds(client, project):
     root = feed(client, f"/series/{series.pk}/feed/")
     alternate = root.find(ATOM + "link[@rel='alternate']").get("href")
     assert alternate == f"http://testserver/series/{series.pk}/"
+
+
+def test_the_search_language_applies_and_a_bad_search_is_a_400(client, project):
+    alice = PersonFactory(name="Alice", email="alice@example.org")
+    PatchFactory(project=project, name="net: fix the thing", submitter=alice)
+    PatchFactory(project=project, name="docs: fix typo")
+
+    root = feed(client, "/project/widgets/list/feed/?search=fix from:alice")
+    assert [e["title"] for e in entries(root)] == ["net: fix the thing"]
+
+    response = client.get("/project/widgets/list/feed/?search=colour:<b>red</b>")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().startswith("Invalid search: ")

@@ -1,6 +1,6 @@
 """Atom feeds: a project's patch list (with its filters), its series, one series."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.urls import reverse
 
 from apps.checks.models import Check
@@ -48,7 +48,10 @@ def _patch_entry(patch: Patch) -> Entry:
 
 
 def patch_list_feed(request, project_id):
-    """Serve the patch list's newest patches, with the list's filters applied."""
+    """Serve the patch list's newest patches, with the list's filters applied.
+
+    ``search=`` is the search language of the list's search box.
+    """
     project = project_or_404(project_id)
     filters = PatchListFilterSet(
         request.GET,
@@ -56,6 +59,12 @@ def patch_list_feed(request, project_id):
         request=request,
         states=patch_selectors.state_list(),
     )
+    error = filters.search_error()
+    if error is not None:
+        # Plain text: a feed reader shows it as it is (no markup to escape).
+        return HttpResponseBadRequest(
+            f"Invalid search: {error}\n", content_type="text/plain; charset=utf-8"
+        )
     query = request.GET.urlencode()
     source = FeedSource(
         title=f"{project.name} patches",
