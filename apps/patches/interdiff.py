@@ -20,6 +20,7 @@ overall; what is skipped is reported as ``too_large``.
 """
 
 import difflib
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -27,13 +28,14 @@ from enum import StrEnum
 
 MAX_LINES = 5_000
 MAX_CHARS = 500_000
-MAX_TOTAL_LINES = 200_000
+MAX_TOTAL_LINES = 50_000
 # More patches than any real series has; the rest are left out (``truncated``).
 MAX_PATCHES = 1_000
 
 _PREFIXES = re.compile(r"^(?:\s*(?:\[[^\]]*\]|re:|fwd?:))+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@", re.MULTILINE)
+_INDEX = re.compile(r"^index [^\n]*", re.MULTILINE)
 
 
 class Change(StrEnum):
@@ -52,6 +54,11 @@ class PatchText:
     diff: str | None
     # An id the caller knows the patch by (passed through to the result).
     key: int | None = None
+
+    @functools.cached_property
+    def identity(self) -> str | None:
+        """The diff's identity (computed once: pairing and classifying ask)."""
+        return diff_identity(self.diff)
 
 
 @dataclass(frozen=True)
@@ -124,15 +131,10 @@ def diff_identity(diff: str | None) -> str | None:
     """Return a hash of ``diff`` ignoring line numbers, whitespace and index lines."""
     if diff is None:
         return None
-    digest = hashlib.sha1(usedforsecurity=False)
-    for line in diff.splitlines():
-        if line.startswith("index "):
-            continue
-        if line.startswith("@@"):
-            line = _HUNK.sub("@@", line)
-        digest.update(_SPACE.sub("", line).encode("utf-8", "surrogatepass"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+    text = _HUNK.sub("@@", _INDEX.sub("", diff))
+    return hashlib.sha1(
+        "".join(text.split()).encode("utf-8", "surrogatepass"), usedforsecurity=False
+    ).hexdigest()
 
 
 class _Budget:
@@ -178,7 +180,7 @@ def _entry(
     old: PatchText, new: PatchText, how: str, budget: _Budget, labels: tuple[str, str]
 ) -> Entry:
     same_subject = normalise_subject(old.name) == normalise_subject(new.name)
-    same_diff = diff_identity(old.diff) == diff_identity(new.diff)
+    same_diff = old.identity == new.identity
     if same_subject and same_diff:
         return Entry(Change.UNCHANGED, old, new, how)
     lines, too_large = budget.unified(
@@ -231,7 +233,7 @@ def interdiff(old: VersionText, new: VersionText) -> Interdiff:
         "subject",
         pairs,
     )
-    _pair(old_patches, new_patches, lambda p: diff_identity(p.diff), "diff", pairs)
+    _pair(old_patches, new_patches, lambda p: p.identity, "diff", pairs)
     _pair(old_patches, new_patches, lambda p: p.number, "position", pairs)
     budget = _Budget(MAX_TOTAL_LINES)
     labels = (old.label, new.label)

@@ -161,6 +161,7 @@ def pick_targets(client: Client) -> dict[str, str]:
     far_page = max(1, last_page - 1)
     patch = first(f"/api/patches/?page={(last_page + 1) // 2}")
     series = first("/api/series/?order=-id")
+    newer, older = _version_pair(client)
     web = urlsplit(patch["mbox"])
     return {
         "patch list": "/api/patches/",
@@ -175,7 +176,26 @@ def pick_targets(client: Client) -> dict[str, str]:
         "events": "/api/events/",
         "patch mbox": web.path,
         "series mbox": f"/series/{series['id']}/mbox/",
+        "series interdiff (text)": (
+            f"/api/1.5/series/{newer}/interdiff/?against={older}"
+        ),
+        "series interdiff (json)": (
+            f"/api/1.5/series/{newer}/interdiff/?against={older}&format=json"
+        ),
     }
+
+
+def _version_pair(client: Client) -> tuple[int, int]:
+    """Return (newer, older) ids of two linked versions, else two series."""
+    status, _, body = client.get("/api/1.5/series/?order=-id&per_page=250")
+    items = json.loads(body) if status == 200 else []
+    for item in items:
+        previous = item.get("previous_version")
+        if previous:
+            return item["id"], previous["id"]
+    if len(items) < 2:
+        raise RuntimeError("fewer than two series to compare")
+    return items[0]["id"], items[1]["id"]
 
 
 def latency(client: Client, path: str, runs: int) -> dict:

@@ -10,7 +10,9 @@ sequential requests over one keep-alive connection:
 * the patch list, first page (the default view: action-required, unarchived);
 * a far page of the same list (90 % of the way to the last page);
 * patch pages (a fixed random sample of patches, each requested in turn);
-* the same list as a logged-in maintainer (bulk-action form, bundles).
+* the same list as a logged-in maintainer (bulk-action form, bundles);
+* the series list (first and a far page), series pages (a random sample)
+  and the interdiff pages of linked versions (each computed, then cached).
 
 Prints p50/p95 in milliseconds per page and size and writes them as JSON
 under ``bench/results/``. Example::
@@ -85,10 +87,22 @@ listed = Patch.objects.filter(
 ids = list(Patch.objects.filter(project=project).values_list("id", flat=True))
 random.Random(1).shuffle(ids)
 patches = Patch.objects.select_related("project").filter(id__in=ids[:{count}])
+from apps.patches.models import Series
+series = list(Series.objects.filter(project=project).values_list("id", flat=True))
+random.Random(2).shuffle(series)
+pairs = list(
+    Series.objects.filter(project=project, previous_version__isnull=False)
+    .order_by("id")
+    .values_list("id", "previous_version_id")
+)
+random.Random(3).shuffle(pairs)
 print(json.dumps({{
     "patches": Patch.objects.filter(project=project).count(),
     "listed": listed,
     "paths": [patch_web_path(p) for p in patches],
+    "series": len(series),
+    "series_paths": [f"/series/{{pk}}/" for pk in series[:{count}]],
+    "interdiff_paths": [f"/series/{{a}}/interdiff/{{b}}/" for a, b in pairs[:{count}]],
 }}))
 """
     return json.loads(run_manage(env, "shell", "-c", code).strip().splitlines()[-1])
@@ -211,6 +225,38 @@ def measure(port: int, info: dict, repeat: int, warmup: int) -> dict:
     results["patch page"] = percentiles(
         [anonymous.timed_get(path) for path in info["paths"]]
     )
+    results.update(measure_series(anonymous, info, repeat, warmup))
+    return results
+
+
+def measure_series(client: Client, info: dict, repeat: int, warmup: int) -> dict:
+    """Time the series list, series pages and interdiffs (first view, then cached)."""
+    results = {}
+    path = f"/project/{LINKNAME}/series/"
+    for _ in range(warmup):
+        client.timed_get(path)
+    results["series list, first page"] = percentiles(
+        [client.timed_get(path) for _ in range(repeat)]
+    )
+    far = max(1, int(max(1, -(-info["series"] // 100)) * 0.9))
+    path = f"/project/{LINKNAME}/series/?page={far}"
+    results[f"series list, far page ({far})"] = percentiles(
+        [client.timed_get(path) for _ in range(repeat)]
+    )
+    for path in info["series_paths"][:warmup]:
+        client.timed_get(path)
+    results["series page"] = percentiles(
+        [client.timed_get(path) for path in info["series_paths"]]
+    )
+    interdiffs = info["interdiff_paths"]
+    if interdiffs:
+        # Each pair once uncached, then again from the cache.
+        results["interdiff page, computed"] = percentiles(
+            [client.timed_get(path) for path in interdiffs]
+        )
+        results["interdiff page, cached"] = percentiles(
+            [client.timed_get(path) for path in interdiffs]
+        )
     return results
 
 

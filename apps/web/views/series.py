@@ -11,6 +11,7 @@ from apps.patches.interdiff import entry_heading
 from apps.web import commands
 from apps.web.rows import RowOptions, patch_rows_html
 from apps.web.series_listing import build_series_list
+from apps.web.series_rows import series_rows_html
 from apps.web.views.common import project_or_404, site_base_url
 
 
@@ -21,7 +22,12 @@ def series_list(request, project_id):
     series_list = build_series_list(
         request, series=patch_selectors.project_series(project), states=states
     )
-    page = {"project": project, "series_list": series_list, "nav": "series"}
+    page = {
+        "project": project,
+        "series_list": series_list,
+        "series_rows": series_rows_html(series_list.rows, selectable=False),
+        "nav": "series",
+    }
     return render(request, "series/list.html", page)
 
 
