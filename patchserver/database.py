@@ -18,7 +18,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from patchserver.env import env_bool, env_int, env_str
+from patchserver.env import env_bool, env_int, env_list, env_str
 
 # Seconds a web worker keeps an idle database connection. Long enough to
 # span any quiet spell of a busy site, short enough that workers of a site
@@ -101,6 +101,13 @@ def parse(url: str) -> dict[str, Any]:
 
 
 def databases(data_dir: Path) -> dict[str, dict[str, Any]]:
-    """Return DATABASES (by default an SQLite file in ``data_dir``)."""
+    """Return DATABASES (by default an SQLite file in ``data_dir``).
+
+    ``DATABASE_REPLICA_URLS`` (comma-separated) adds read replicas as
+    ``replica1``, ``replica2``...: see ``patchserver/replicas.py``.
+    """
     url = env_str("DATABASE_URL") or f"sqlite:///{data_dir / 'patchserver.sqlite3'}"
-    return {"default": parse(url)}
+    result = {"default": parse(url)}
+    for number, replica in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+        result[f"replica{number}"] = parse(replica)
+    return result

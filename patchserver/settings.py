@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "patchserver.middleware.absolute_form_request_target",
     "patchserver.middleware.refuse_nul_in_query",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous GET/HEAD reads to a read replica, when there are any.
+    "patchserver.replicas.replica_reads",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,6 +121,7 @@ URLIZE_ASSUME_HTTPS = True
 # Persistent, health-checked connections; DATABASE_POOLER=transaction behind
 # PgBouncer (patchserver/database.py).
 DATABASES = databases(DATA_DIR)
+DATABASE_ROUTERS = ["patchserver.replicas.ReplicaRouter"] if len(DATABASES) > 1 else []
 
 # --- Auth -------------------------------------------------------------------
 

@@ -36,3 +36,12 @@ MIDDLEWARE = [*MIDDLEWARE, "tests.api.recording.record_api_responses"]  # noqa: 
 # Background jobs run where they are queued; the worker's own tests switch
 # to the database queue.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# A read replica that is the test database itself, for the router's tests
+# (tests/config/test_replicas.py turns the router on); no other test reads
+# from it.
+DATABASES = {
+    **DATABASES,  # noqa: F405
+    "replica1": {**DATABASES["default"], "TEST": {"MIRROR": "default"}},  # noqa: F405
+}
+DATABASE_ROUTERS = []

@@ -3,11 +3,12 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connections, transaction
+from django.db import connections, router, transaction
+from django.db.models import Model
 
 
 @contextmanager
-def fixed_join_order(using: str = "default") -> Iterator[None]:
+def fixed_join_order(using: str | None = None) -> Iterator[None]:
     """Let PostgreSQL join the tables of the queries inside in the written order.
 
     The API's rows embed many related objects, fetched with one query and
@@ -17,6 +18,9 @@ def fixed_join_order(using: str = "default") -> Iterator[None]:
     lookup per relation) is the right plan anyway, so the search is turned
     off for these queries. Other databases are left alone.
     """
+    # By default, the database reads go to (a replica for an anonymous
+    # request, see patchserver.replicas).
+    using = using or router.db_for_read(Model)
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield

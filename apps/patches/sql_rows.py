@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Field, Model
 from django.db.models.fields.mixins import FieldCacheMixin
 
@@ -31,7 +31,9 @@ def column_name(field: Field) -> str:
 
 
 def fetch(sql: str, params: Sequence) -> list[tuple]:
-    with connection.cursor() as cursor:
+    # A read like the ORM's: on the database the router picks for reads
+    # (a replica while serving an anonymous page, see patchserver.replicas).
+    with connections[router.db_for_read(Model)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

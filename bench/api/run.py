@@ -70,6 +70,8 @@ def server_env(database: str, static_root: Path, conn_max_age: str = "") -> dict
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
         LOG_LEVEL="ERROR",
+        # gunicorn.conf.py logs each request to stdout: not while timing.
+        GUNICORN_ACCESS_LOG="",
     )
     return env
 
