@@ -6,8 +6,8 @@ import sys
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["parsemail"] and os.environ.get("PATCHSERVER_INGEST_SOCKET"):
-        # A delivery from the MTA: hand the mail to the running ingest server
+    if sys.argv[1:2] == ["parsemail"] and os.environ.get("PATCHSERVER_LMTP_SERVER"):
+        # A delivery from the MTA: hand the mail to the running LMTP server
         # before loading Django, which is most of a delivery's time.
         from apps.ingest.cli import from_manage_py
 

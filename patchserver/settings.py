@@ -320,6 +320,12 @@ INGEST_LOCK_TIMEOUT = env_int("PATCHSERVER_INGEST_LOCK_TIMEOUT", 60)
 # Days a reply waits for the mail it answers before it expires: stored on an
 # older known ancestor (upstream's rule), else saved to FAILED_MAIL_DIR.
 INGEST_PENDING_DAYS = env_int("PATCHSERVER_INGEST_PENDING_DAYS", 30)
+# manage.py lmtpserver: the reply to a mail that cannot be stored and was
+# kept in the failed-mail folder, "accept" (250: the MTA does not bounce a
+# list's mail to its sender) or "reject" (554); and address=List-Id items
+# filing the mail of a recipient under that list's project.
+LMTP_FAILED_REPLY = env_str("PATCHSERVER_LMTP_FAILED_REPLY", "accept")
+LMTP_RECIPIENTS = env_list("PATCHSERVER_LMTP_RECIPIENTS")
 
 # --- Background jobs --------------------------------------------------------
 # Django's Tasks framework runs notification digests and webhook deliveries

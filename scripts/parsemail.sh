@@ -21,10 +21,11 @@
 # $PATCHSERVER_FAILED_MAIL_DIR, else failed-mail in $PATCHSERVER_DATA_DIR
 # (default: the checkout's data folder), as for the Django settings.
 #
-# With PATCHSERVER_INGEST_SOCKET set to the socket of a running
-# `manage.py ingestserver`, the mail is handed to that warm process (much
-# quicker than starting Django per mail); if it does not answer, the mail is
-# stored directly.
+# With PATCHSERVER_LMTP_SERVER set to the HOST:PORT (or socket path) of a
+# running `manage.py lmtpserver`, the mail is handed to it over LMTP by a
+# client that loads no Django (much quicker than starting Django per mail);
+# its reply gives the status (2xx: 0, 4xx: 75). If the server is not there
+# or does not take the mail, the mail is stored directly.
 #
 # The interpreter is $PATCHSERVER_PYTHON (or Patchwork's $PW_PYTHON), else the
 # checkout's .venv, else python3. Configuration comes from the environment

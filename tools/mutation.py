@@ -99,6 +99,10 @@ GROUPS = {
             "tests/ingest/test_locking.py",
         ),
     ),
+    "lmtp": Group(
+        modules=("apps/ingest/lmtp*.py",),
+        tests=("tests/ingest/test_lmtp.py", "tests/ingest/test_lmtp_server.py"),
+    ),
     "parsing": Group(
         modules=("apps/ingest/parsing/*.py",),
         tests=("tests/ingest",),

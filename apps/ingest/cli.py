@@ -1,12 +1,13 @@
 """The MTA's way in: ``python -m apps.ingest.cli [INFILE] [--list-id ID]``.
 
 What ``scripts/parsemail.sh`` runs, and what ``manage.py parsemail`` turns
-into when ``PATCHSERVER_INGEST_SOCKET`` is set (``from_manage_py``). Same
+into when ``PATCHSERVER_LMTP_SERVER`` is set (``from_manage_py``). Same
 arguments and exit status as ``manage.py parsemail``, but quicker to start:
-when ``PATCHSERVER_INGEST_SOCKET`` names the socket of a running
-``manage.py ingestserver``, the mail is handed to it without loading Django
-at all; otherwise (or when the server does not answer) the mail is stored in
-this process, without Django's command framework.
+when ``PATCHSERVER_LMTP_SERVER`` names a running ``manage.py lmtpserver``
+(``HOST:PORT`` or the path of its socket), the mail is handed to it over
+LMTP without loading Django at all; otherwise (or when the server does not
+take it) the mail is stored in this process, without Django's command
+framework.
 """
 
 import argparse
@@ -14,7 +15,9 @@ import os
 import sys
 from typing import NoReturn
 
-from apps.ingest.client import ServerUnavailable, deliver_via_server
+from apps.ingest.lmtp_client import ServerUnavailable, deliver_via_lmtp
+
+SERVER = "PATCHSERVER_LMTP_SERVER"
 
 EX_FAILED = 1
 # scripts/parsemail.sh sets WRAPPED: a mail kept in the failed-mail folder
@@ -72,15 +75,15 @@ def _deliver(args: argparse.Namespace) -> NoReturn:
     except OSError as exc:
         sys.stderr.write(f"parsemail: cannot read {args.infile}: {exc.strerror}\n")
         sys.exit(EX_FAILED)
-    socket_path = os.environ.get("PATCHSERVER_INGEST_SOCKET")
-    if socket_path:
+    server = os.environ.get(SERVER)
+    if server:
         try:
-            status, log = deliver_via_server(socket_path, raw, list_id=args.list_id)
+            status, reply = deliver_via_lmtp(server, raw, list_id=args.list_id)
         except ServerUnavailable as exc:
-            sys.stderr.write(f"parsemail: no answer from {socket_path} ({exc}); ")
+            sys.stderr.write(f"parsemail: {server} did not take the mail ({exc}); ")
             sys.stderr.write("storing the mail directly\n")
         else:
-            sys.stderr.write(log)
+            sys.stderr.write(f"parsemail: {server} answered {reply}\n")
             sys.exit(_for_caller(status))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patchserver.settings")
     import django

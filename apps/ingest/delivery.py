@@ -1,9 +1,10 @@
 """Delivering one mail: the contract every way in shares.
 
-``manage.py parsemail``, ``python -m apps.ingest.cli`` (what
-``scripts/parsemail.sh`` runs) and ``manage.py ingestserver`` all call
-``deliver`` and pass its status to the MTA. Exit status (upstream's
-contract, plus EX_TEMPFAIL):
+``manage.py parsemail`` and ``python -m apps.ingest.cli`` (what
+``scripts/parsemail.sh`` runs) call ``deliver`` and pass its status to the
+MTA; the workers of ``manage.py lmtpserver`` call ``deliver_mail`` and turn
+the same status into an LMTP reply (``apps.ingest.lmtp``). Exit status
+(upstream's contract, plus EX_TEMPFAIL):
 
 * 0: stored, duplicate, kept until the mail it answers is stored (see
   ``apps.ingest.pending``), or nothing to store (no project, ignore hint,
@@ -19,6 +20,7 @@ contract, plus EX_TEMPFAIL):
 import logging
 import os
 import sys
+from dataclasses import dataclass
 from typing import NoReturn
 
 from django.db import connections
@@ -45,8 +47,21 @@ def fast_exit(status: int) -> NoReturn:
     os._exit(status)
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """The exit status of one delivery and a line saying what became of the mail."""
+
+    status: int
+    summary: str
+
+
 def deliver(raw: bytes, *, list_id: str | None) -> int:
     """Ingest one mail, within the bounds, and return the exit status for the MTA."""
+    return deliver_mail(raw, list_id=list_id).status
+
+
+def deliver_mail(raw: bytes, *, list_id: str | None) -> Delivered:
+    """Ingest one mail, within the bounds; say how it ended and why."""
     bounds = Bounds.from_settings()
     try:
         bounds.check_size(raw)
@@ -54,7 +69,7 @@ def deliver(raw: bytes, *, list_id: str | None) -> int:
             result = ingest_message(raw, list_id=list_id)
     except TemporaryFailure as exc:
         logger.error("Mail not stored, the MTA should retry it: %s", exc)
-        return EX_TEMPFAIL
+        return Delivered(EX_TEMPFAIL, f"not stored, try again later: {exc}")
     except (Unparseable, MailRefused) as exc:
         return _failed(raw, f"Error when parsing incoming email: {exc}", trace=False)
     except Exception as exc:
@@ -65,16 +80,16 @@ def deliver(raw: bytes, *, list_id: str | None) -> int:
         logger.info("Reply %s", result.describe())
     elif result.outcome.stored:
         logger.info("%s", result.describe())
-    return EX_OK
+    return Delivered(EX_OK, result.describe())
 
 
-def _failed(raw: bytes, message: str, *, trace: bool) -> int:
+def _failed(raw: bytes, message: str, *, trace: bool) -> Delivered:
     try:
         path = save_failed_mail(raw)
     except OSError as exc:
         logger.error(
             "%s; could not save the mail (%s), the MTA should retry it", message, exc
         )
-        return EX_TEMPFAIL
+        return Delivered(EX_TEMPFAIL, f"not stored nor kept, try again later: {exc}")
     logger.error("%s; mail saved to %s", message, path, exc_info=trace)
-    return EX_FAILED
+    return Delivered(EX_FAILED, f"{message}; kept as {path.name}")

@@ -1,7 +1,7 @@
 """Bounds on what one mail may cost: its size and the processor time spent on it.
 
 Both come from the settings (``INGEST_MAX_MAIL_SIZE``, ``INGEST_MAIL_TIME_LIMIT``)
-and apply on every way in (``parsemail``, the ingest server's workers,
+and apply on every way in (``parsemail``, the LMTP server's workers,
 ``parsearchive``). A mail over a bound is refused for good: it goes to the
 failed-mail folder and the MTA is not asked to retry, since a retry would
 cost the same again.

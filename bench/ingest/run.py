@@ -7,10 +7,15 @@ For each archive size and database it
    migrates it and creates the project of the archive's list;
 3. times ``manage.py parsearchive`` on all but the last mails (messages/s);
 4. times the delivery of the remaining mails one process each, as an MTA
-   does, in each delivery mode (``manage.py parsemail`` on its own; the MTA
-   wrapper ``scripts/parsemail.sh`` and ``manage.py parsemail``, each with
-   ``PATCHSERVER_INGEST_SOCKET`` naming a running ``manage.py ingestserver``)
-   and reports the median and 95th percentile, process start included;
+   piping to a command does (``manage.py parsemail`` on its own, "cold"; the
+   wrapper ``scripts/parsemail.sh`` with ``PATCHSERVER_LMTP_SERVER`` naming
+   a running ``manage.py lmtpserver``) and reports the median and 95th
+   percentile, process start included;
+5. delivers more of them straight over LMTP, as Postfix's ``lmtp:``
+   transport does, on 4 connections at once (``--lmtp-connections``) to a
+   server with 4 workers (``--lmtp-workers``, several values: one run each),
+   and reports mails per second and each mail's median and 95th percentile
+   (from the end of the previous reply to its own reply);
 
 and writes everything, with the machine's load, to a JSON file under
 ``bench/results/`` (ignored by git). With ``--profile`` it also profiles
@@ -32,10 +37,12 @@ import platform
 import re
 import shutil
 import signal
+import smtplib
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -139,25 +146,65 @@ def time_deliveries(
 
 
 @contextmanager
-def ingest_server(env: dict[str, str], workdir: Path) -> Iterator[dict[str, str]]:
-    socket_path = workdir / "ingest.sock"
+def lmtp_server(env: dict[str, str], workers: int) -> Iterator[str]:
+    """Run ``manage.py lmtpserver``; yield its HOST:PORT."""
+    command = [PYTHON, "manage.py", "lmtpserver", "--bind", "127.0.0.1:0"]
     server = subprocess.Popen(
-        [PYTHON, "manage.py", "ingestserver", "--socket", str(socket_path)],
+        [*command, "--workers", str(workers)],
         cwd=REPO,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not socket_path.exists():
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("ingestserver did not start")
-            time.sleep(0.1)
-        yield {**env, "PATCHSERVER_INGEST_SOCKET": str(socket_path)}
+        line = server.stdout.readline().decode()
+        if not line.startswith("Listening on "):
+            raise RuntimeError("lmtpserver did not start")
+        yield line.removeprefix("Listening on ").strip()
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        server.wait(timeout=60)
+        server.stdout.close()
+
+
+def time_lmtp(address: str, mails: list[bytes], connections: int) -> dict:
+    """Deliver ``mails`` over ``connections`` LMTP connections at once."""
+    host, _, port = address.rpartition(":")
+    times: list[float] = []
+    codes: list[int] = []
+
+    def deliver(share: list[bytes]) -> None:
+        client = smtplib.LMTP(host, int(port), timeout=300)
+        client.ehlo()
+        for raw in share:
+            started = time.perf_counter()
+            client.mail("list-bounces@example.org")
+            client.rcpt(f"{LIST_ID}@list-id.invalid")
+            code, _ = client.data(raw.replace(b"\n", b"\r\n"))
+            times.append(time.perf_counter() - started)
+            codes.append(code)
+        client.quit()
+
+    threads = [
+        threading.Thread(target=deliver, args=(mails[i::connections],))
+        for i in range(connections)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    times.sort()
+    return {
+        "mails": len(times),
+        "connections": connections,
+        "seconds": round(seconds, 2),
+        "mails_per_second": round(len(times) / seconds, 1),
+        "median_seconds": round(statistics.median(times), 4),
+        "p95_seconds": round(times[int(0.95 * (len(times) - 1))], 4),
+        "not_250": sum(code != 250 for code in codes),
+    }
 
 
 def run_profile(env: dict[str, str], archive: Path, workdir: Path) -> dict:
@@ -241,14 +288,11 @@ def run_profile(env: dict[str, str], archive: Path, workdir: Path) -> dict:
 
 def bench_one(messages: int, kind: str, args: argparse.Namespace, cache: Path) -> dict:
     corpus = generate(messages, cache)
-    modes = [
-        "manage.py parsemail",
-        "parsemail.sh via ingestserver",
-        "manage.py parsemail via ingestserver",
-    ]
+    lmtp_runs = len(args.lmtp_workers)
+    held = args.parsemail * 2 + args.lmtp_mails * lmtp_runs
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         workdir = Path(tmp)
-        archive, held_back = split_archive(corpus, args.parsemail * len(modes), workdir)
+        archive, held_back = split_archive(corpus, held, workdir)
         with database(kind, args.pg_server, workdir) as url:
             env = environment(url, workdir)
             create_project(env, "bench", LIST_ID)
@@ -260,28 +304,31 @@ def bench_one(messages: int, kind: str, args: argparse.Namespace, cache: Path) -
                 "parsearchive": run_parsearchive(env, archive),
             }
             log(f"[{kind} {messages}] {result['parsearchive']}")
-            parsemail: dict = {}
-            batches = [
-                held_back[i * args.parsemail : (i + 1) * args.parsemail]
-                for i in range(len(modes))
-            ]
-            parsemail["manage.py parsemail"] = time_deliveries(
-                [PYTHON, "manage.py", "parsemail", "--list-id", LIST_ID],
-                env,
-                batches[0],
-            )
-            with ingest_server(env, workdir) as server_env:
-                parsemail["parsemail.sh via ingestserver"] = time_deliveries(
-                    ["scripts/parsemail.sh", "--list-id", LIST_ID],
-                    server_env,
-                    batches[1],
+            cold, wrapped = held_back[: args.parsemail], held_back[args.parsemail :]
+            wrapped, rest = wrapped[: args.parsemail], wrapped[args.parsemail :]
+            parsemail: dict = {
+                "manage.py parsemail (cold)": time_deliveries(
+                    [PYTHON, "manage.py", "parsemail", "--list-id", LIST_ID], env, cold
                 )
-                parsemail["manage.py parsemail via ingestserver"] = time_deliveries(
-                    [PYTHON, "manage.py", "parsemail", "--list-id", LIST_ID],
-                    server_env,
-                    batches[2],
-                )
+            }
+            lmtp: dict = {}
+            for index, workers in enumerate(args.lmtp_workers):
+                with lmtp_server(env, workers) as address:
+                    if index == 0:
+                        parsemail["parsemail.sh via lmtpserver"] = time_deliveries(
+                            ["scripts/parsemail.sh", "--list-id", LIST_ID],
+                            {**env, "PATCHSERVER_LMTP_SERVER": address},
+                            wrapped,
+                        )
+                    share = rest[
+                        index * args.lmtp_mails : (index + 1) * args.lmtp_mails
+                    ]
+                    lmtp[f"{workers} workers"] = time_lmtp(
+                        address, share, args.lmtp_connections
+                    )
+                    log(f"[{kind} {messages}] LMTP, {workers} workers: {lmtp}")
             result["parsemail"] = parsemail
+            result["lmtp"] = lmtp
             log(f"[{kind} {messages}] {parsemail}")
             if args.profile:
                 fresh = workdir / "profile"
@@ -301,7 +348,16 @@ def main() -> None:
     parser.add_argument(
         "--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"]
     )
-    parser.add_argument("--parsemail", type=int, default=200, help="mails per mode")
+    parser.add_argument(
+        "--parsemail", type=int, default=200, help="mails per pipe delivery mode"
+    )
+    parser.add_argument(
+        "--lmtp-mails", type=int, default=1000, help="mails per LMTP server run"
+    )
+    parser.add_argument("--lmtp-connections", type=int, default=4)
+    parser.add_argument(
+        "--lmtp-workers", type=int, nargs="+", default=[4], help="one run per value"
+    )
     parser.add_argument(
         "--pg-server",
         default=os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432"),

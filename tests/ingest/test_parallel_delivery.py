@@ -7,7 +7,7 @@ a 20-patch series with cover letters, plus replies (each reply is handed out
 once its parent was delivered: a reply to a mail not yet stored is dropped
 by design), five rounds over. Expected every time: three complete series,
 60 patches, 3 cover letters, every reply stored on its parent, nothing
-twice, exit 0. A last round goes through the ingest server.
+twice, exit 0. A last round goes through the LMTP server.
 """
 
 import os
@@ -15,7 +15,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -220,24 +219,23 @@ def check_round(project, mails, results):
 
 
 @contextmanager
-def ingest_server(env: dict[str, str], socket_path: Path) -> Iterator[dict[str, str]]:
+def lmtp_server(env: dict[str, str]) -> Iterator[dict[str, str]]:
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "ingestserver", "--socket", str(socket_path)],
+        [sys.executable, "manage.py", "lmtpserver", "--bind", "127.0.0.1:0"],
         cwd=REPO,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not socket_path.exists():
-            assert server.poll() is None, "ingestserver exited"
-            assert time.monotonic() < deadline, "ingestserver did not start"
-            time.sleep(0.1)
-        yield {**env, "PATCHSERVER_INGEST_SOCKET": str(socket_path)}
+        line = server.stdout.readline().decode()
+        assert line.startswith("Listening on "), "lmtpserver did not start"
+        address = line.removeprefix("Listening on ").strip()
+        yield {**env, "PATCHSERVER_LMTP_SERVER": address}
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        server.stdout.close()
 
 
 def delivery_env(tmp_path: Path) -> dict[str, str]:
@@ -274,14 +272,15 @@ def test_parallel_delivery_assembles_complete_series(tmp_path):
     assert not (tmp_path / "failed").exists()
 
 
-def test_parallel_delivery_through_the_ingest_server(tmp_path):
-    """The same through ``ingestserver``: its forked workers queue per project."""
+def test_parallel_delivery_through_the_lmtp_server(tmp_path):
+    """The same through ``lmtpserver``: its workers queue per project."""
     env = delivery_env(tmp_path)
     project = ProjectFactory(linkname="parallel-server", listid="server.example.com")
     mails = series_mails("server")
-    with ingest_server(env, tmp_path / "ingest.sock") as server_env:
+    with lmtp_server(env) as server_env:
         results = deliver_in_parallel(mails, project.listid, server_env, seed=99)
     for _, run in results:
         assert b"storing the mail directly" not in run.stderr
+        assert b"answered 250" in run.stderr
     check_round(project, mails, results)
     assert not (tmp_path / "failed").exists()
