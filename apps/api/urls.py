@@ -25,6 +25,7 @@ from apps.api.views.patches import PatchDetail, PatchList
 from apps.api.views.people import PersonDetail, PersonList, UserDetail, UserList
 from apps.api.views.projects import ProjectDetail, ProjectList
 from apps.api.views.submissions import CoverDetail, CoverList, SeriesDetail, SeriesList
+from apps.api.views.webhooks import WebhookDetail, WebhookList
 
 
 def route(path: str, view, name: str):
@@ -77,6 +78,8 @@ urlpatterns = [
     route(r"bundles/", BundleList, "api-bundle-list"),
     route(r"bundles/(?P<pk>\d+)/", BundleDetail, "api-bundle-detail"),
     route(r"events/", EventList, "api-event-list"),
+    route(r"webhooks/", WebhookList, "api-webhook-list"),
+    route(r"webhooks/(?P<pk>\d+)/", WebhookDetail, "api-webhook-detail"),
     # Our own API described as OpenAPI (not one of upstream's routes).
     re_path(r"^schema/$", schema_view, name="api-schema"),
 ]

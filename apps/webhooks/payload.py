@@ -1,39 +1,22 @@
-"""A webhook's body: the event exactly as ``/api/events/`` shows it."""
+"""A delivery's body: the event as the REST API renders it.
 
-from urllib.parse import urlsplit
+The REST API sits above this app (its webhook endpoint uses this app's
+services), so it provides the rendering through a port (``apps.ports``)
+from ``ApiConfig.ready()``.
+"""
 
-from django.test import RequestFactory
-from rest_framework.renderers import JSONRenderer
-from rest_framework.request import Request
-from rest_framework.versioning import URLPathVersioning
+from typing import Protocol
 
-from apps.api.serializers.events import EventSerializer
-from apps.events.selectors import event_list
-from apps.site_url import site_base_url
+from apps.ports import Port
 
 
-def _api_request() -> Request:
-    """Return a request for the unversioned events list, as from the site's URL.
+class EventRenderer(Protocol):
+    def event_body(self, event_id: int) -> bytes | None:
+        """Return the event's JSON as ``/api/events/`` shows it (None: gone)."""
 
-    The serializer builds its links from the request, and a job has none.
-    """
-    site = urlsplit(site_base_url())
-    request = Request(
-        RequestFactory().get(
-            "/api/events/",
-            HTTP_HOST=site.netloc,
-            secure=site.scheme == "https",
-        )
-    )
-    request.version = None
-    request.versioning_scheme = URLPathVersioning()
-    return request
+
+renderer: Port[EventRenderer] = Port("the JSON of an event for webhooks")
 
 
 def event_body(event_id: int) -> bytes | None:
-    """Return the event's JSON, or None when it no longer exists."""
-    event = event_list().filter(id=event_id).first()
-    if event is None:
-        return None
-    data = EventSerializer(event, context={"request": _api_request()}).data
-    return JSONRenderer().render(data)
+    return renderer().event_body(event_id)

@@ -1,7 +1,8 @@
 """Named reads of webhooks and their delivery logs."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from apps.patches.rules import maintained_project_ids
 from apps.people.models import User
 from apps.projects.models import Project
 from apps.webhooks.models import Webhook, WebhookDelivery
@@ -15,6 +16,16 @@ def project_hooks(project: Project) -> QuerySet[Webhook]:
 
 def personal_hooks(user: User) -> QuerySet[Webhook]:
     return Webhook.objects.filter(owner=user, project__isnull=True)
+
+
+def manageable_hooks(user: User) -> QuerySet[Webhook]:
+    """Return the hooks ``user`` may see and change (``rules.can_manage_hook``)."""
+    maintained = maintained_project_ids(user)
+    return (
+        Webhook.objects.filter(Q(owner=user) | Q(project_id__in=maintained))
+        .select_related("owner", "project")
+        .order_by("id")
+    )
 
 
 def hook_by_id(pk: int) -> Webhook | None:

@@ -35,6 +35,8 @@ LATEST_PATHS = {
     "/api/bundles/",
     "/api/bundles/{id}/",
     "/api/events/",
+    "/api/webhooks/",
+    "/api/webhooks/{id}/",
 }
 
 
