@@ -1,5 +1,7 @@
 """gunicorn.conf.py: the one gunicorn configuration every way of serving uses."""
 
+import re
+
 import pytest
 from gunicorn.app.wsgiapp import WSGIApplication
 from gunicorn.config import Config
@@ -42,10 +44,17 @@ def test_the_environment_sets_address_workers_and_logs(monkeypatch):
     assert cfg.accesslog is None
 
 
-@pytest.mark.parametrize("path", ["Dockerfile", "docker-compose.yml"])
+@pytest.mark.parametrize(
+    "path",
+    ["Dockerfile", "docker-compose.yml", "deploy/systemd/patchserver-web.service"],
+)
 def test_every_documented_way_of_serving_uses_it(path):
     text = (REPO / path).read_text()
-    assert "gunicorn.conf.py" in text
+    # A command line: gunicorn, then a flag or an application.
+    runs = re.findall(
+        r"\bgunicorn( -\S+ [^\s\"]+| \w+\.wsgi)", text.replace('", "', " ")
+    )
+    assert runs, path
     # The application, workers and address come from the file, not flags.
+    assert set(runs) == {" -c gunicorn.conf.py"}, runs
     assert "patchserver.wsgi" not in text
-    assert "--workers" not in text
