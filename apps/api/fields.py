@@ -176,6 +176,7 @@ URIS = {"type": "array", "items": {"type": "string", "format": "uri"}, "readOnly
 OBJECT = {"type": "object", "readOnly": True}
 BOOLEAN = {"type": "boolean", "readOnly": True}
 STRING = {"type": "string", "readOnly": True}
+NULLABLE_STRING = {"type": "string", "nullable": True, "readOnly": True}
 CHECK_STATE = {
     "type": "string",
     "enum": ["pending", "success", "warning", "fail"],

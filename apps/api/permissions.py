@@ -67,6 +67,18 @@ class CanEditCoverComment(CanEditPatch):
         )
 
 
+class CanUpdateSeries(permissions.BasePermission):
+    """Anyone reads a series; a change is checked per patch by the services.
+
+    ``apps.patches.services.series_updates`` applies ``can_edit_patch`` to
+    every patch of the series, and the view asks ``can_link_versions`` for
+    a version link, so signed-in callers get through here.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE or request.user.is_authenticated
+
+
 class CanCreateCheck(permissions.BasePermission):
     """Anyone reads checks; who may report one is decided per patch on create.
 

@@ -44,6 +44,10 @@ from apps.patches.services.series import (
     series_patch_added,
     series_slot_for_patch,
 )
+from apps.patches.services.series_updates import (
+    series_supersede,
+    series_supersede_if_newer,
+)
 from apps.patches.services.submissions import (
     cover_comment_create,
     cover_create,
@@ -174,6 +178,8 @@ class MailStore:
         series_patch_added(slot=slot, patch=patch)
         if slot.number == 1:
             self._versions(slot.series)
+        elif slot.number and self.project.supersede_old_versions:
+            series_supersede_if_newer(series=slot.series)
         self._add_dependencies(slot.series)
         return IngestResult(Outcome.PATCH, msgid=self.msgid, obj=patch)
 
@@ -214,13 +220,24 @@ class MailStore:
         return delegate
 
     def _versions(self, series: Series) -> None:
-        """Link the versions around a series that got its cover or first patch."""
-        series_record_head(
+        """Link the versions around a series that got its cover or first patch.
+
+        With the project's ``supersede_old_versions``, the patches of a
+        series that just became an older version move to Superseded.
+        """
+        changes = series_record_head(
             series=series,
             references=self.parsed.references,
             content=self.parsed.content,
             name=self.info.name,
         )
+        if not self.project.supersede_old_versions:
+            return
+        older = [previous for _, previous in changes if previous is not None]
+        if older:
+            series_supersede(series_ids=older)
+        else:
+            series_supersede_if_newer(series=series)
 
     def _add_dependencies(self, series: Series | None) -> None:
         if series is not None and self.parsed.depends_on:
@@ -306,6 +323,7 @@ class MailStore:
             submitter=self._author(),
             content=self.parsed.content,
             addressed=addressed,
+            tags=self._tags() if self.project.cover_tags else [],
         )
         return IngestResult(Outcome.COVER_COMMENT, msgid=self.msgid, obj=comment)
 

@@ -44,3 +44,10 @@ class SeriesUpdateForbidden(PatchError):
             f"(patches {', '.join(map(str, patch_ids))})."
         )
         self.patch_ids = patch_ids
+
+
+class VersionLinkForbidden(PatchError):
+    """Only maintainers of the series' project may set its version links."""
+
+    def __init__(self) -> None:
+        super().__init__("Only the project's maintainers can change version links.")

@@ -124,11 +124,23 @@ def _mail(submission, *, tags: list[str], diff: str | None, delegate_email) -> s
     return "\n".join(lines) + "\n\n" + body
 
 
+def _cover_replies(patch) -> Iterable:
+    """Return the replies to the patch's cover letter where their tags count."""
+    if not patch.project.cover_tags or patch.series_id is None:
+        return ()
+    cover = patch.series.cover_letter
+    return cover.comments.all() if cover is not None else ()
+
+
 def patch_to_mail(patch) -> str:
-    """Return one patch as an mbox mail (with the review tags of its comments)."""
+    """Return one patch as an mbox mail (with the review tags of its comments).
+
+    Tags given in reply to the series' cover letter come first, as b4
+    applies them to every patch (**Deviation**: upstream leaves them out).
+    """
     return _mail(
         patch,
-        tags=response_tags(patch.comments.all()),
+        tags=response_tags(_cover_replies(patch)) + response_tags(patch.comments.all()),
         diff=patch.diff,
         delegate_email=patch.delegate.email if patch.delegate_id else None,
     )

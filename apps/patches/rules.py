@@ -78,3 +78,10 @@ def can_change_relations(user, project_ids) -> bool:
     """Return whether ``user`` maintains every project in ``project_ids``."""
     maintained = maintained_project_ids(user)
     return bool(maintained) and set(project_ids) <= maintained
+
+
+def can_link_versions(user, series) -> bool:
+    """Return whether ``user`` may set a series' previous version (maintainers)."""
+    return bool(user is not None and user.is_authenticated) and is_maintainer(
+        user, series.project_id
+    )

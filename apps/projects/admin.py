@@ -53,7 +53,15 @@ class ProjectAdmin(admin.ModelAdmin):
         ),
         (
             "Features",
-            {"fields": ("send_notifications", "use_tags", "show_dependencies")},
+            {
+                "fields": (
+                    "send_notifications",
+                    "use_tags",
+                    "show_dependencies",
+                    "supersede_old_versions",
+                    "cover_tags",
+                )
+            },
         ),
     )
 

@@ -50,6 +50,20 @@ class Project(models.Model):
     show_dependencies = models.BooleanField(
         default=False, help_text="Track and show series dependencies (Depends-on:)."
     )
+    supersede_old_versions = models.BooleanField(
+        default=False,
+        help_text=(
+            "When a new version of a series arrives, move the patches of the "
+            "older version that still need action to Superseded."
+        ),
+    )
+    cover_tags = models.BooleanField(
+        default=True,
+        help_text=(
+            "Count review tags (Acked-by, ...) given in replies to a cover "
+            "letter for every patch of its series, and add them to mboxes."
+        ),
+    )
 
     class Meta:
         ordering = ["linkname"]

@@ -258,7 +258,10 @@ KEYS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
             "cover_letter",
             "patches",
         ),
-        {"1.1": ("web_url",)},
+        {
+            "1.1": ("web_url",),
+            "1.5": ("previous_version", "next_version", "versions", "state"),
+        },
     ),
     "comment": (
         (
@@ -323,6 +326,9 @@ NESTED = {
         "submitter": ("person_embedded", "one"),
         "cover_letter": ("cover_embedded", "optional"),
         "patches": ("patch_embedded", "many"),
+        "previous_version": ("series_embedded", "optional"),
+        "next_version": ("series_embedded", "optional"),
+        "versions": ("series_embedded", "many"),
     },
     "comment": {"submitter": ("person_embedded", "one")},
     "check": {"user": ("user_embedded", "one")},

@@ -170,6 +170,8 @@ WRITE_FORMS = {
     "patches/{patch}/checks/": "POST",
     "bundles/": "POST",
     "bundles/{bundle}/": "PUT",
+    # A raw-data form whose button sends PATCH (API 1.5).
+    "series/{series}/": "PUT",
 }
 
 

@@ -100,6 +100,9 @@ def test_accepts_what_the_document_allows_to_be_null_or_left_out():
         "cover_letter": None,
         "patches": [],
     }
+    check_response("GET", "/api/1.4/series/1/", 200, series)
+    # 1.5 (and unversioned): a series without versions or patches.
+    series.update(previous_version=None, next_version=None, versions=[], state=None)
     check_response("GET", "/api/series/1/", 200, series)
 
 

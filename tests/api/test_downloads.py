@@ -299,7 +299,8 @@ def test_series_mbox_in_number_order_without_cover(
             date=DATE - dt.timedelta(minutes=number),
         )
         PatchCommentFactory(patch=made[number])
-    with django_assert_num_queries(3):  # series, patches, their comments
+    # The series, its patches, their comments, the replies to its cover.
+    with django_assert_num_queries(4):
         response = client.get(f"/series/{series.pk}/mbox/")
     assert response["Content-Type"] == "text/plain"
     assert response["Content-Disposition"] == "attachment; filename=Greet-all.patch"

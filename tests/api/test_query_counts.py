@@ -218,15 +218,31 @@ def test_cover_list(api, builder):
         assert not loads_column(sql, "patches_cover", column)
 
 
-def test_series_list(api, builder):
-    """Count, page ids, rows, then patches and the dependency edges (both ways)."""
+def linked_versions() -> None:
+    """Make every series but the first the next version of the one before."""
+    rows = list(Series.objects.order_by("id"))
+    for previous, current in itertools.pairwise(rows):
+        current.previous_version = previous
+    for row in rows:
+        row.lineage = rows[0].pk
+    Series.objects.bulk_update(rows, ["previous_version", "lineage"])
+
+
+@pytest.mark.parametrize(("version", "expected"), [("1.4", 5), ("1.5", 7)])
+def test_series_list(api, builder, version, expected):
+    """Count, page ids, rows, then patches and the dependency edges (both ways).
+
+    From 1.5 also every version of the page's series, and their patches'
+    states counted.
+    """
 
     def build(n):
         Patch.objects.all().delete()
         Series.objects.all().delete()
         builder.patches(n)
+        linked_versions()
 
-    sql = assert_constant(api, build, "series/", 5)
+    sql = assert_constant(api, build, f"{version}/series/", expected)
     for table, column in (
         ("patches_cover", "content"),
         ("patches_cover", "headers"),
@@ -481,7 +497,8 @@ def test_detail_endpoints_run_a_fixed_number_of_queries(api, builder):
 DETAIL_QUERIES = {
     "patch": 3,
     "cover": 2,
-    "series": 4,
+    # 1.5: plus its patches' states counted (and its versions, when linked).
+    "series": 5,
     "comment": 3,
     "check": 3,
     "bundle": 3,

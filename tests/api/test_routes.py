@@ -60,7 +60,8 @@ ALLOW = {
     "covers/{cover}/comments/": "GET, HEAD, OPTIONS",
     "covers/{cover}/comments/{cover_comment}/": "GET, PUT, PATCH, HEAD, OPTIONS",
     "series/": "GET, HEAD, OPTIONS",
-    "series/{series}/": "GET, HEAD, OPTIONS",
+    # Unversioned is 1.5, which updates a series' patches (1.0-1.4: read-only).
+    "series/{series}/": "GET, PATCH, HEAD, OPTIONS",
     "bundles/": "GET, POST, HEAD, OPTIONS",
     "bundles/{bundle}/": "GET, PUT, PATCH, DELETE, HEAD, OPTIONS",
     "events/": "GET, HEAD, OPTIONS",

@@ -261,3 +261,42 @@ def test_backfill_links_series_stored_without_links(test_project):
 def test_backfill_names_an_unknown_project(test_project):
     with pytest.raises(Exception, match="No project"):
         call_command("linkversions", "--project", "nope", verbosity=0)
+
+
+def states_of(tag: str) -> set[str]:
+    return set(by_root(tag).patches.values_list("state__slug", flat=True))
+
+
+@pytest.mark.parametrize("v1_first", [True, False])
+def test_older_versions_superseded_where_the_project_asks(test_project, v1_first):
+    from apps.events.models import Event
+    from apps.patches.models import Patch, State
+
+    test_project.supersede_old_versions = True
+    test_project.save()
+    v1 = series_mails("a", "fix leak", count=3)
+    v2 = series_mails("b", "fix leak", version=2)
+    for raw in v1 if v1_first else v2:
+        deliver(raw)
+    if v1_first:
+        # A patch already accepted needs no action and stays accepted.
+        Patch.objects.filter(msgid="<a-3@x>").update(
+            state=State.objects.get(slug="accepted")
+        )
+    for raw in v2 if v1_first else v1:
+        deliver(raw)
+    if v1_first:
+        assert states_of("a") == {"superseded", "accepted"}
+    else:
+        assert states_of("a") == {"superseded"}
+    assert states_of("b") == {"new"}
+    moved = Event.objects.filter(category="patch-state-changed")
+    assert moved.count() == (2 if v1_first else 3)
+    assert set(moved.values_list("actor", flat=True)) == {None}
+
+
+def test_older_versions_keep_their_state_by_default(test_project):
+    for raw in series_mails("a", "fix leak") + series_mails("b", "fix leak", version=2):
+        deliver(raw)
+    assert previous_of("b") == "a"
+    assert states_of("a") == {"new"}

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from apps.api.fields import (
     BOOLEAN,
+    NULLABLE_STRING,
     URIS,
     ApiLinkField,
     ComputedField,
@@ -15,7 +16,9 @@ from apps.api.serializers.embedded import (
     EmbeddedPatchSerializer,
     EmbeddedPersonSerializer,
     EmbeddedProjectSerializer,
+    EmbeddedSeriesSerializer,
 )
+from apps.api.serializers.patches import DelegateField, StateField
 from apps.api.versioning import at_least
 from apps.patches import links
 from apps.patches.models import Series
@@ -41,6 +44,15 @@ class SeriesSerializer(ApiSerializer):
     )
     dependencies = ComputedField(lambda series: series.dependency_ids, URIS)
     dependents = ComputedField(lambda series: series.dependent_ids, URIS)
+    # What attach_series_versions (apps.patches.selectors) set (API 1.5).
+    previous_version = EmbeddedSeriesSerializer(
+        read_only=True, allow_null=True, source="previous_version_row"
+    )
+    next_version = EmbeddedSeriesSerializer(
+        read_only=True, allow_null=True, source="next_version_row"
+    )
+    versions = EmbeddedSeriesSerializer(many=True, read_only=True)
+    state = ComputedField(lambda series: series.series_state.label, NULLABLE_STRING)
 
     class Meta:
         model = Series
@@ -61,9 +73,17 @@ class SeriesSerializer(ApiSerializer):
             "patches",
             "dependencies",
             "dependents",
+            "previous_version",
+            "next_version",
+            "versions",
+            "state",
         )
         read_only_fields = fields
-        fields_since = {"1.1": ("web_url",), "1.4": ("dependencies", "dependents")}
+        fields_since = {
+            "1.1": ("web_url",),
+            "1.4": ("dependencies", "dependents"),
+            "1.5": ("previous_version", "next_version", "versions", "state"),
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -80,3 +100,21 @@ class SeriesSerializer(ApiSerializer):
                 del data["dependencies"]
                 del data["dependents"]
         return data
+
+
+class SeriesUpdateSerializer(serializers.Serializer):
+    """What PATCH /api/1.5/series/<id>/ changes (every field optional).
+
+    state, delegate and archived go to every patch of the
+    series; previous_version (a series id, or null for none) replaces
+    the version link and keeps it from automatic relinking.
+    """
+
+    state = StateField(required=False)
+    delegate = DelegateField(required=False)
+    archived = serializers.BooleanField(required=False)
+    previous_version = serializers.PrimaryKeyRelatedField(
+        queryset=Series.objects.only("id", "project_id", "previous_version_id"),
+        allow_null=True,
+        required=False,
+    )

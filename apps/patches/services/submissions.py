@@ -20,8 +20,10 @@ from apps.patches.models import (
 )
 from apps.patches.services.search_index import patch_index_diff
 from apps.patches.services.tags import (
+    cover_replies,
     patch_add_tag_counts,
     patch_tags_init,
+    patches_add_tag_counts,
     tag_counts,
 )
 from apps.people.models import Person, User
@@ -74,7 +76,14 @@ def patch_create(
     )
     patch_index_diff(patch_id=patch.pk, diff=diff)
     if tags:
-        patch_tags_init(patch_id=patch.pk, content=content, tags=tags)
+        replies = (
+            cover_replies(cover_id=series.cover_letter_id)
+            if series is not None and series.cover_letter_id and project.cover_tags
+            else []
+        )
+        patch_tags_init(
+            patch_id=patch.pk, content=content, tags=tags, cover_replies=replies
+        )
     history().record_patch_created(patch=patch)
     return patch
 
@@ -142,8 +151,13 @@ def cover_comment_create(
     submitter: Person,
     content: str,
     addressed: bool | None,
+    tags: Sequence[Tag] = (),
 ) -> CoverComment:
-    """Store a reply to ``cover`` and record cover-comment-created."""
+    """Store a reply to ``cover`` and record cover-comment-created.
+
+    ``tags`` are counted in the reply and added to every patch of the
+    cover's series (pass none where the project does not count cover tags).
+    """
     comment = CoverComment.objects.create(
         cover=cover,
         msgid=msgid,
@@ -153,5 +167,11 @@ def cover_comment_create(
         content=content,
         addressed=addressed,
     )
+    counts = tag_counts([content], tags) if tags else {}
+    if counts:
+        patch_ids = Patch.objects.filter(series__cover_letter=cover).values_list(
+            "pk", flat=True
+        )
+        patches_add_tag_counts(patch_ids=list(patch_ids), counts=counts)
     history().record_cover_comment_created(comment=comment)
     return comment

@@ -2,7 +2,10 @@
 
 A tag's count is the number of lines matching its pattern in the patch's
 content (not the diff) plus in the content of every comment on the patch;
-only counts above zero are stored. Cover letters never count.
+only counts above zero are stored. Where the project counts cover tags
+(``Project.cover_tags``, on by default), the replies to the cover letter
+of the patch's series count too, for every patch of the series, as b4
+applies them; the cover letter's own text never counts.
 """
 
 import re
@@ -11,7 +14,7 @@ from functools import lru_cache
 
 from django.db import connection, transaction
 
-from apps.patches.models import Patch, PatchComment, PatchTag, Tag
+from apps.patches.models import CoverComment, Patch, PatchComment, PatchTag, Tag
 
 
 @lru_cache(maxsize=64)
@@ -36,14 +39,33 @@ def tag_counts(texts: Iterable[str | None], tags: Sequence[Tag]) -> dict[int, in
     return counts
 
 
-def patch_tags_init(*, patch_id: int, content: str | None, tags: Sequence[Tag]) -> None:
-    """Store the tag counts of a patch that has just been created (no comments yet)."""
-    counts = tag_counts([content], tags)
+def patch_tags_init(
+    *,
+    patch_id: int,
+    content: str | None,
+    tags: Sequence[Tag],
+    cover_replies: Iterable[str | None] = (),
+) -> None:
+    """Store the tag counts of a patch that has just been created (no comments yet).
+
+    ``cover_replies`` are the replies to its series' cover letter, where
+    they count.
+    """
+    counts = tag_counts([content, *cover_replies], tags)
     if counts:
         PatchTag.objects.bulk_create(
             PatchTag(patch_id=patch_id, tag_id=tag_id, count=count)
             for tag_id, count in counts.items()
         )
+
+
+def cover_replies(*, cover_id: int) -> list[str | None]:
+    """Return the text of the replies to a cover letter (for its patches' tags)."""
+    return list(
+        CoverComment.objects.filter(cover_id=cover_id)
+        .order_by("id")
+        .values_list("content", flat=True)
+    )
 
 
 def patch_add_tag_counts(*, patch_id: int, counts: dict[int, int]) -> None:
@@ -53,12 +75,23 @@ def patch_add_tag_counts(*, patch_id: int, counts: dict[int, int]) -> None:
     comments, so adding the reply's own matches gives the same result as a
     full recount, in one statement instead of three.
     """
-    if not counts:
+    patches_add_tag_counts(patch_ids=[patch_id], counts=counts)
+
+
+def patches_add_tag_counts(*, patch_ids: Sequence[int], counts: dict[int, int]) -> None:
+    """Add ``counts`` to the tag counts of each of ``patch_ids``, in one statement.
+
+    What a reply to a cover letter contributes to every patch of its series.
+    """
+    if not counts or not patch_ids:
         return
     table = connection.ops.quote_name(PatchTag._meta.db_table)
-    rows = ", ".join(["(%s, %s, %s)"] * len(counts))
+    rows = ", ".join(["(%s, %s, %s)"] * (len(counts) * len(patch_ids)))
     params = [
-        value for tag_id, count in counts.items() for value in (patch_id, tag_id, count)
+        value
+        for patch_id in patch_ids
+        for tag_id, count in counts.items()
+        for value in (patch_id, tag_id, count)
     ]
     with connection.cursor() as cursor:
         # An upsert both databases understand (SQLite 3.24+).
@@ -97,6 +130,13 @@ def patches_retag(
         }
         replies = PatchComment.objects.filter(patch_id__in=chunk)
         for patch_id, content in replies.values_list("patch_id", "content"):
+            texts[patch_id].append(content)
+        on_covers = CoverComment.objects.filter(
+            cover__series__patches__in=chunk, cover__project__cover_tags=True
+        )
+        for patch_id, content in on_covers.values_list(
+            "cover__series__patches", "content"
+        ):
             texts[patch_id].append(content)
         with transaction.atomic():
             PatchTag.objects.filter(patch_id__in=chunk).delete()

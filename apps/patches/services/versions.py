@@ -132,14 +132,14 @@ def series_record_head(
     references: Iterable[str] = (),
     content: str | None = None,
     name: str | None = None,
-) -> None:
+) -> list[tuple[Series, int | None]]:
     """Record what a cover letter or first patch says about versions, then relink.
 
     ``references`` are the ids the mail answers (nearest first),
     ``content`` its body (for b4's ``change-id:``). Called when a series
     gets its cover letter or first patch, so not for most mails. ``name``
     (the mail's own name with its prefixes) stands in when the series has
-    none yet.
+    none yet. Returns the links that changed, as ``series_relink`` does.
     """
     refs = nearest_references(references)
     if refs:
@@ -163,7 +163,7 @@ def series_record_head(
         changed.append("change_id")
     if changed:
         series.save(update_fields=changed)
-    series_relink(series=series)
+    return series_relink(series=series)
 
 
 def series_relink(*, series: Series) -> list[tuple[Series, int | None]]:
