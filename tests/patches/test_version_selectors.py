@@ -82,7 +82,7 @@ def test_a_page_of_series_takes_two_queries(django_assert_num_queries, count):
         assert [v.pk for v in row.versions] == [v.pk for v in versions]
         assert row.previous_version_row.pk == versions[0].pk
         assert row.next_version_row.pk == versions[2].pk
-        assert row.series_state.label == "superseded"
+        assert row.state.label == "superseded"
         assert row.versions[0].project.linkname == project.linkname
 
 

@@ -52,7 +52,7 @@ class SeriesSerializer(ApiSerializer):
         read_only=True, allow_null=True, source="next_version_row"
     )
     versions = EmbeddedSeriesSerializer(many=True, read_only=True)
-    state = ComputedField(lambda series: series.series_state.label, NULLABLE_STRING)
+    state = ComputedField(lambda series: series.state.label, NULLABLE_STRING)
 
     class Meta:
         model = Series
@@ -118,3 +118,8 @@ class SeriesUpdateSerializer(serializers.Serializer):
         allow_null=True,
         required=False,
     )
+
+    def to_representation(self, instance):
+        # The browsable API's form starts empty: every field is optional,
+        # and a series' state is not one to send back.
+        return {}

@@ -62,7 +62,7 @@ class Series(models.Model):
     versions: list["Series"]
     previous_version_row: "Series | None"
     next_version_row: "Series | None"
-    series_state: "SeriesState"
+    state: "SeriesState"
 
     class Meta:
         verbose_name_plural = "series"

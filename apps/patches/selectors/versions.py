@@ -90,12 +90,12 @@ def attach_series_versions(series_rows: list[Series]) -> list[Series]:
     """Give each series its versions, previous and next version and state.
 
     Sets ``versions``, ``previous_version_row``, ``next_version_row`` and
-    ``series_state``.
+    ``state``.
 
     ``versions`` holds every version (the series itself included) oldest
     first, as rows with id, name, version, date and project link name; the
     previous and next versions are rows of it (None when there is none);
-    ``series_state`` is a ``SeriesState``. Two queries, whatever the page holds.
+    ``state`` is a ``SeriesState``. Two queries, whatever the page holds.
     """
     if not series_rows:
         return series_rows
@@ -112,7 +112,7 @@ def attach_series_versions(series_rows: list[Series]) -> list[Series]:
         series.versions = family
         series.previous_version_row = by_id.get(series.previous_version_id)  # type: ignore[arg-type]
         series.next_version_row = newer
-        series.series_state = SeriesState(
+        series.state = SeriesState(
             tuple(counts.get(series.pk, [])), superseded=newer is not None
         )
     return series_rows
