@@ -365,3 +365,7 @@ WEBHOOK_RETRY_DELAY = env_int("WEBHOOK_RETRY_DELAY", 30)
 # Seconds a delivery is retried; a hook whose deliveries have all failed
 # for as long is switched off and its owner mailed.
 WEBHOOK_GIVE_UP_AFTER = env_int("WEBHOOK_GIVE_UP_AFTER", 24 * 60 * 60)
+# Days finished deliveries stay in the hooks' logs (`manage.py cron` prunes).
+WEBHOOK_LOG_DAYS = env_int("WEBHOOK_LOG_DAYS", 30)
+# Days the database queue keeps finished jobs (`manage.py cron` prunes).
+TASKS_RESULT_DAYS = env_int("TASKS_RESULT_DAYS", 7)

@@ -1,9 +1,12 @@
 """Writes of the webhooks app: hooks, and the deliveries events cause."""
 
+import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.events.models import Event
 from apps.people.models import User
@@ -83,6 +86,16 @@ def webhook_update(
 
 def webhook_delete(*, hook: Webhook) -> None:
     hook.delete()
+
+
+def deliveries_prune(*, now: dt.datetime | None = None) -> int:
+    """Delete finished deliveries older than ``WEBHOOK_LOG_DAYS``; return how many."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.WEBHOOK_LOG_DAYS)
+    finished = (WebhookDelivery.Status.DELIVERED, WebhookDelivery.Status.FAILED)
+    deleted, _ = WebhookDelivery.objects.filter(
+        created__lt=cutoff, status__in=finished
+    ).delete()
+    return deleted
 
 
 def deliveries_queue(rows: list[tuple[int, int, str]]) -> list[WebhookDelivery]:

@@ -76,3 +76,41 @@ def test_a_failed_mail_is_the_job_result_and_stays_queued(settings, monkeypatch)
 def test_the_immediate_queue_needs_no_worker():
     with pytest.raises(CommandError, match="needs no worker"):
         call_command("worker", "--batch")
+
+
+def test_cron_forgets_old_finished_jobs_and_deliveries(settings):
+    from apps.events.models import Event
+    from apps.webhooks.models import Webhook, WebhookDelivery
+    from tests.factories import UserFactory
+
+    settings.TASKS = DATABASE_QUEUE
+    call_command("cron")
+    call_command("worker", "--batch", verbosity=0)
+    old = timezone.now() - dt.timedelta(days=8)
+    DBTaskResult.objects.update(finished_at=old, enqueued_at=old)
+    project = ProjectFactory()
+    hook = Webhook.objects.create(
+        owner=UserFactory(), project=project, url="https://h.example.org/"
+    )
+    event = Event.objects.create(project=project, category="patch-created")
+
+    def delivery(status, days):
+        made = WebhookDelivery.objects.create(hook=hook, event=event, status=status)
+        WebhookDelivery.objects.filter(pk=made.pk).update(
+            created=timezone.now() - dt.timedelta(days=days)
+        )
+        return made.pk
+
+    kept = {
+        delivery("delivered", 29),
+        delivery("failed", 1),
+        delivery("retrying", 40),  # still being tried
+    }
+    delivery("delivered", 31)
+    delivery("failed", 31)
+
+    call_command("cron")
+
+    # The week-old job is gone; the one this run queued waits.
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["READY"]
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == kept

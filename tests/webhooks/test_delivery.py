@@ -237,3 +237,56 @@ def test_no_delivery_to_a_private_address_by_default(receiver, monkeypatch, sett
     record_patch_created(patch=PatchFactory(project=project))
     [request] = receiver.requests
     assert request.headers["Host"] == f"hooks.example.org:{receiver.port}"
+
+
+@pytest.fixture
+def dripping_server():
+    """A server that answers a byte every 0.2 s: a whole answer takes 4 s."""
+    import socket
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    stop = threading.Event()
+
+    def serve():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            with connection:
+                for byte in answer:
+                    if stop.is_set():
+                        break
+                    try:
+                        connection.sendall(bytes([byte]))
+                    except OSError:
+                        break
+                    time.sleep(4 / len(answer))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+def test_a_receiver_dripping_its_answer_is_cut_off_at_the_timeout(
+    settings, loopback_allowed, dripping_server
+):
+    settings.WEBHOOK_TIMEOUT = 1
+    project = ProjectFactory()
+    hook = hook_for(project, f"http://127.0.0.1:{dripping_server}/")
+    record_patch_created(patch=PatchFactory(project=project))
+
+    delivery = hook.deliveries.get()
+    # Every byte came within the per-read timeout; the whole answer did not.
+    assert delivery.response_code is None
+    assert delivery.status != Status.DELIVERED
+    assert delivery.error

@@ -4,16 +4,22 @@ Queues the patch-change digests for ``manage.py worker`` (a slow mail server
 then holds up the worker, not the periodic job), then deletes used and
 expired confirmation links and the accounts whose registration was never
 confirmed, and gives up on replies that waited too long for the mail they
-answer (``apps.ingest.expiry``).
+answer (``apps.ingest.expiry``). It also forgets old webhook deliveries and,
+with the database queue, finished jobs.
 """
 
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
 
 from apps.ingest.expiry import pending_expire
 from apps.notifications.tasks import send_digests
 from apps.people.services import confirmations_expire
+from apps.webhooks.services import deliveries_prune
 
 
 class Command(BaseCommand):
@@ -26,6 +32,13 @@ class Command(BaseCommand):
         send_digests.enqueue()
         confirmations, accounts = confirmations_expire()
         expired = pending_expire()
+        deliveries = deliveries_prune()
+        if isinstance(task_backends["default"], DatabaseBackend):
+            call_command(
+                "prune_db_task_results",
+                min_age_days=settings.TASKS_RESULT_DAYS,
+                verbosity=0,
+            )
         if verbosity > 1:
             self.stdout.write(
                 f"Deleted {confirmations} confirmations and {accounts} "
@@ -35,3 +48,4 @@ class Command(BaseCommand):
                 f"Expired waiting replies: {expired.stored} stored, "
                 f"{expired.failed} saved to the failed-mail folder"
             )
+            self.stdout.write(f"Deleted {deliveries} old webhook deliveries")
