@@ -13,6 +13,7 @@ from apps.web.views import (
     people,
     projects,
     series,
+    series_links,
     webhooks,
 )
 
@@ -26,6 +27,11 @@ urlpatterns = [
         name="series-list",
     ),
     path("series/<int:series_id>/", series.series_detail, name="series-detail"),
+    path(
+        "series/<int:series_id>/previous-version/",
+        series_links.series_version_link,
+        name="series-version-link",
+    ),
     path(
         "series/<int:series_id>/interdiff/<int:other_id>/",
         series.series_interdiff,

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from apps.patches import links
+from apps.patches import links, rules
 from apps.patches import selectors as patch_selectors
 from apps.patches.interdiff import entry_heading
 from apps.web import commands
@@ -72,6 +72,7 @@ def series_detail(request, series_id):
         "patch_rows": patch_rows_html(rows, options),
         "patch_count": len(rows),
         "current_index": [v.pk for v in series.versions].index(series.pk),
+        "can_link_versions": rules.can_link_versions(request.user, series),
         "tags": tags,
         "nav": "series",
         **_commands(request, series),
