@@ -5,13 +5,14 @@ stores one mail at a time through ``deliver_mail``, exactly as ``parsemail``
 does (same limits, same failed-mail folder, the processor time limit armed
 in the worker's main thread), and keeps its database connection open from
 one mail to the next: a connection that broke meanwhile (the database was
-restarted) is replaced before the next mail rather than failing it.
+restarted) is replaced before the next mail rather than failing it, when it
+was idle for a while or its last query failed.
 
 A worker that dies (killed for lack of memory, a crash in C code) breaks
-the pool: the mails it and the others were storing are answered 451, so the
-MTA delivers them again, after the one that was being stored is copied to
-the failed-mail folder (as ``scripts/parsemail.sh`` does when ``parsemail``
-dies); a fresh pool takes the next mails.
+the pool: each mail it and the others were storing is copied to the
+failed-mail folder (as ``scripts/parsemail.sh`` does when ``parsemail``
+dies) and answered 451, so the MTA delivers it again; a fresh pool takes
+the next mails.
 """
 
 import asyncio
@@ -21,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -40,16 +42,30 @@ _SAMPLE = (
 )
 
 
+# A connection that waited longer than this is checked before its next mail
+# (a round trip); one in steady use only when its last query failed.
+IDLE_CHECK_SECONDS = 5.0
+_last_mail_done = [0.0]
+
+
 def store(raw: bytes, list_id: str | None) -> Delivered:
     """Store one mail in a worker (what each pool task runs)."""
-    _replace_broken_connections()
-    return deliver_mail(raw, list_id=list_id)
+    idle = time.monotonic() - _last_mail_done[0] > IDLE_CHECK_SECONDS
+    _replace_broken_connections(idle=idle)
+    try:
+        return deliver_mail(raw, list_id=list_id)
+    finally:
+        _last_mail_done[0] = time.monotonic()
 
 
-def _replace_broken_connections() -> None:
+def _replace_broken_connections(*, idle: bool) -> None:
     for connection in connections.all(initialized_only=True):
-        if connection.connection is not None and not connection.is_usable():
-            connection.close()
+        if connection.connection is None:
+            continue
+        if idle or connection.errors_occurred:
+            if not connection.is_usable():
+                connection.close()
+            connection.errors_occurred = False
 
 
 def _start_worker() -> None:

@@ -243,6 +243,34 @@ def test_an_oversized_mail_is_refused_and_the_next_one_stored(site):
     assert site.rows("SELECT msgid FROM patches_patch") == [("<small@example.com>",)]
 
 
+def test_a_mail_over_the_time_limit_is_kept_and_the_worker_serves_on(site):
+    # Three seconds of processor time to read; the limit is one.
+    slow = (
+        b"From: A <a@example.com>\nSubject: [PATCH] slow\nMessage-Id: <slow@x>\n\n"
+        b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,3000000 +1,3000000 @@\n"
+        + b" a\n"
+        * 3_000_000
+    )
+    with lmtp_server(
+        site,
+        "--bind",
+        "127.0.0.1:0",
+        "--workers",
+        "1",
+        PATCHSERVER_INGEST_MAIL_TIME_LIMIT="1",
+    ) as address:
+        reply = send(address, slow)
+        after = send(address, patch_mail("<after-slow@example.com>"))
+    assert reply[0] == 250
+    assert reply[1].startswith("2.0.0 not stored, kept for the administrator: ")
+    assert "more than 1 s of processor time" in reply[1]
+    assert saved_mails(site.failed) == [slow]
+    assert after[0] == 250
+    assert site.rows("SELECT msgid FROM patches_patch") == [
+        ("<after-slow@example.com>",)
+    ]
+
+
 CRASH = {"DJANGO_SETTINGS_MODULE": "tests.ingest.lmtp_crash_settings"}
 
 
