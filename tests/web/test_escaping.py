@@ -268,6 +268,8 @@ def test_series_list(maintainer_client, project, hostile):
     assert_inert(response, NAME, f"series {ALL}"[:50])
     [row] = elements(response, "tr", **{"data-patch-id": str(patch.series_id)})
     assert row["data-href"] == f"/series/{patch.series_id}/"
+    [checkbox] = elements(response, "input", name=f"series_id:{patch.series_id}")
+    assert checkbox["aria-label"] == f"Select series {ALL}"
 
 
 def test_series_list_filter_summary(client, project, hostile):

@@ -196,3 +196,82 @@ def test_the_patch_page_links_its_neighbours_and_a_newer_version(client, project
     assert "next" not in nav
     assert "prev" in nav
     assert "newer version" not in text(response)
+
+
+def bulk(client, project, series, **fields):
+    data = {"action": "update", "state": "*", "delegate": "*", "archived": "*"}
+    data.update({f"series_id:{s.pk}": "checked" for s in series})
+    data.update(fields)
+    return client.post(f"/project/{project.linkname}/series/", data, follow=True)
+
+
+def test_a_maintainer_sets_the_state_of_two_series_at_once(client, project, maintainer):
+    v1, v2 = versions(project)
+    untouched = SeriesFactory(project=project)
+    PatchFactory(project=project, series=untouched, number=1)
+    accepted = State.objects.get(slug="accepted")
+    client.force_login(maintainer)
+    response = bulk(client, project, [v1, v2], state=str(accepted.pk), archived="True")
+    assert response.status_code == 200
+    assert "2 series updated" in text(response)
+    changed = Patch.objects.filter(series__in=[v1, v2])
+    assert {(p.state_id, p.archived) for p in changed} == {(accepted.pk, True)}
+    assert Patch.objects.get(series=untouched).state_id != accepted.pk
+
+
+def test_someone_who_may_not_change_every_patch_changes_nothing(client, project, user):
+    _, v2 = versions(project)
+    accepted = State.objects.get(slug="accepted")
+    client.force_login(user)
+    response = bulk(client, project, [v2], state=str(accepted.pk))
+    assert "not updated" in text(response)
+    assert not Patch.objects.filter(state=accepted).exists()
+    assert (
+        b'name="series_id:'
+        not in client.get(f"/project/{project.linkname}/series/").content
+    )
+
+
+def test_anonymous_bulk_posts_go_to_the_login_page(client, project):
+    versions(project)
+    response = client.post(f"/project/{project.linkname}/series/", {"action": "update"})
+    assert response.status_code == 302
+    assert "/user/login/" in response["Location"]
+
+
+def test_series_of_another_project_are_left_alone(client, project, maintainer):
+    foreign = SeriesFactory()
+    patch = PatchFactory(project=foreign.project, series=foreign, number=1)
+    accepted = State.objects.get(slug="accepted")
+    client.force_login(maintainer)
+    response = bulk(client, project, [foreign], state=str(accepted.pk))
+    assert "No series selected" in text(response)
+    patch.refresh_from_db()
+    assert patch.state_id != accepted.pk
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "version=99999999999999999999",
+        "version=²",
+        "since=9999-99-99",
+        "before=%00",
+        "state=-1",
+        "state=99999999999999999999",
+        "submitter=99999999999999999999",
+        "complete=maybe",
+        "page=-3",
+        "page=999999",
+        "order=-nonsense",
+        "order=__class__",
+    ],
+)
+def test_nonsense_in_the_series_list_query_is_ignored(client, project, query):
+    v1, v2 = versions(project)
+    response = client.get(f"/project/{project.linkname}/series/?{query}")
+    if "%00" in query:
+        assert response.status_code == 400
+        return
+    assert response.status_code == 200
+    assert sorted(row_ids(response)) == sorted([v1.pk, v2.pk])

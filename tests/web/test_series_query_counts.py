@@ -46,8 +46,9 @@ def fill(project, count):
 # Project, states (filter form), count, the page's rows, their versions,
 # their patches' states.
 LIST_QUERIES_ANONYMOUS = 6
-# Logged in (a maintainer) adds session, user and the navigation bar's todo count.
-LIST_QUERIES_MAINTAINER = 9
+# Logged in (a maintainer) adds session, user, maintained projects, the
+# bulk form's delegates and the navigation bar's todo count.
+LIST_QUERIES_MAINTAINER = 11
 
 
 @pytest.mark.parametrize("count", [1, 15])
@@ -69,6 +70,7 @@ def test_series_list_maintainer(
         response = client.get(f"/project/{project.linkname}/series/?state=")
     assert response.status_code == 200
     assert sorted(row_ids(response)) == sorted(s.pk for s in made)
+    assert response.content.count(b'name="series_id:') == len(made)
 
 
 # The series with project, submitter, cover and count; its versions; its

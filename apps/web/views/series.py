@@ -1,5 +1,6 @@
 """The project's series list, the series page and the interdiff of two versions."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,26 +9,44 @@ from django.views.decorators.http import require_http_methods
 from apps.patches import links, rules
 from apps.patches import selectors as patch_selectors
 from apps.patches.interdiff import entry_heading
+from apps.people import selectors as people_selectors
 from apps.web import commands
+from apps.web.forms import BulkUpdateForm
 from apps.web.rows import RowOptions, patch_rows_html
+from apps.web.series_bulk import SeriesOutcome, apply_series_action
 from apps.web.series_listing import build_series_list
 from apps.web.series_rows import series_rows_html
 from apps.web.views.common import project_or_404, site_base_url
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def series_list(request, project_id):
     project = project_or_404(project_id)
     states = patch_selectors.state_list()
+    outcome = SeriesOutcome()
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        outcome = apply_series_action(request, project=project, states=states)
     series_list = build_series_list(
         request, series=patch_selectors.project_series(project), states=states
     )
+    # The bulk controls show to the project's maintainers; the service still
+    # checks every patch of every series against the patch edit rule.
+    can_update = rules.is_maintainer(request.user, project.pk)
     page = {
         "project": project,
         "series_list": series_list,
-        "series_rows": series_rows_html(series_list.rows, selectable=False),
+        "series_rows": series_rows_html(series_list.rows, selectable=can_update),
+        "can_update": can_update,
+        "errors": outcome.errors,
         "nav": "series",
     }
+    if can_update:
+        page["update_form"] = outcome.form or BulkUpdateForm(
+            states=states,
+            delegates=people_selectors.project_delegate_choices(project.pk),
+        )
     return render(request, "series/list.html", page)
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from apps.patches.models import Patch
+from apps.patches.models import Patch, State
 from tests.factories import (
     BASE_DATE,
     CheckFactory,
@@ -20,7 +20,7 @@ from tests.factories import (
     SeriesFactory,
     UserFactory,
 )
-from tests.web.browser.conftest import LAPTOP, PHONE
+from tests.web.browser.conftest import LAPTOP, PHONE, log_in
 from tests.web.browser.test_screenshots import check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -140,3 +140,28 @@ def test_keyboard_opens_a_series_from_the_list(live_server, page, versions):
     expect(rows.first).to_have_class("cursor")
     page.keyboard.press("o")
     expect(page).to_have_url(f"{live_server.url}/series/{v2.pk}/")
+
+
+def test_a_maintainer_accepts_two_series_at_once(live_server, page, versions):
+    project, v1, v2, other = versions
+    accepted = State.objects.get(slug="accepted")
+    log_in(page, live_server.url, "maint")
+    page.goto(f"{live_server.url}/project/{project.linkname}/series/")
+    page.locator(f'input[name="series_id:{v2.pk}"]').check()
+    # The keyboard selects too: the click put the cursor on v2's row, j
+    # moves it to the next one, x ticks it.
+    rows = page.locator("tbody tr[data-patch-id]")
+    expect(rows.nth(1)).to_have_attribute("data-patch-id", str(other.pk))
+    page.keyboard.press("j")
+    expect(rows.nth(1)).to_have_class("cursor")
+    page.keyboard.press("x")
+    expect(page.locator("[data-selection-count]")).to_have_text("2 selected")
+    page.select_option("#bulk-state", str(accepted.pk))
+    page.get_by_role("button", name="Update").click()
+    expect(page.locator(".messages")).to_contain_text("2 series updated")
+    expect(page.locator(f'tr[data-patch-id="{v2.pk}"] .state')).to_have_text("accepted")
+    assert set(
+        Patch.objects.filter(series__in=[v2, other]).values_list("state", flat=True)
+    ) == {accepted.pk}
+    assert not Patch.objects.filter(series=v1, state=accepted).exists()
+    assert not page.js_errors, page.js_errors
