@@ -6,6 +6,7 @@ environment variable named beside it.
 """
 
 import os
+import tempfile
 
 wsgi_app = "patchserver.wsgi"
 
@@ -36,3 +37,18 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# /metrics (METRICS_TOKEN set): every worker records its request latencies
+# in files of one folder, summed by whichever worker answers the scrape
+# (prometheus_client's multiprocess mode). A fresh folder per start.
+if os.environ.get("METRICS_TOKEN") and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+        prefix="patchserver-metrics-"
+    )
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

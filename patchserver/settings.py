@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /metrics (with METRICS_TOKEN) and the request latency it reports.
+    "patchserver.metrics.metrics_endpoint",
     # /healthz and /readyz: answered before the HTTPS redirect and host check.
     "patchserver.health.health_endpoints",
     "django.middleware.security.SecurityMiddleware",
@@ -278,6 +280,11 @@ LOGGING = {
         },
     },
 }
+
+# --- Monitoring -------------------------------------------------------------
+
+# Bearer token a Prometheus scrape of /metrics must send; empty: no /metrics.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 # --- patchserver (upstream Patchwork's names and defaults) ------------------
 
