@@ -1,0 +1,205 @@
+r"""Scale benchmark: the main pages on 10k and on 1M patches, p50 side by side.
+
+For each size it fills a fresh PostgreSQL database in bulk (``COPY``, no
+mail parsing): people, series (one in two with a cover letter), patches
+(four per series), replies (four in five patches), checks (one per two
+patches) and the events all of these make, in the proportions of a real
+list's archive; most old patches are archived or in a state needing no
+action, as on a long-lived instance. Then it serves the site with gunicorn
+at its default settings (``gunicorn.conf.py``, one worker) and times, over
+one keep-alive connection, the patch list, patch pages, the series list,
+the events (API) and a search, and reports each one's p50 and its ratio to
+the smallest size.
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/scale/run.py --patches 10000 1000000 \\
+        --server postgres://postgres@127.0.0.1:5432
+
+Each size uses the database ``ps_scale_<size>`` (dropped and recreated;
+``--reuse`` measures what a previous run left). One million patches take
+about 2.4 GB and, on two busy cores, 13 minutes to generate.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import (
+    PYTHON,
+    REPO,
+    RESULTS,
+    create_project,
+    free_port,
+    log,
+    manage,
+    recreate_database,
+    vacuum_analyze,
+)
+
+LINKNAME = "scale"
+LIST_ID = "scale.lists.example.org"
+
+
+def environment(database: str, workdir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    for name in ("DEBUG", "CONN_MAX_AGE", "DATABASE_POOLER", "WEB_CONCURRENCY"):
+        env.pop(name, None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="patchserver.settings",
+        DJANGO_SECRET_KEY="benchmark-only-secret-key-0123456789abcdefghijklmnop",  # noqa: S106
+        DATABASE_URL=database,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        STATIC_ROOT=str(workdir / "static"),
+        PATCHSERVER_DATA_DIR=str(workdir / "data"),
+        LOG_LEVEL="WARNING",
+        GUNICORN_ACCESS_LOG="",
+    )
+    return env
+
+
+def generate(env: dict[str, str], patches: int) -> None:
+    """Fill the database in a child process (Django set up on ``env``)."""
+    started = time.monotonic()
+    subprocess.run(
+        [PYTHON, str(Path(__file__).with_name("fill.py")), str(patches)],
+        cwd=REPO,
+        env=env,
+        check=True,
+    )
+    log(f"{patches} patches generated in {time.monotonic() - started:.0f} s")
+
+
+def targets(env: dict[str, str], count: int) -> dict[str, list[str]]:
+    code = f"""
+import json, random
+from apps.patches.links import patch_web_path
+from apps.patches.models import Patch
+top = Patch.objects.order_by("-id").values_list("id", flat=True).first()
+rng = random.Random(1)
+ids = sorted({{rng.randint(1, top) for _ in range({count})}})
+patches = Patch.objects.select_related("project").filter(id__in=ids)
+print(json.dumps([patch_web_path(p) for p in patches]))
+"""
+    out = manage(env, "shell", "-c", code, capture_output=True, text=True).stdout
+    pages = json.loads(out.strip().splitlines()[-1])
+    listing = f"/project/{LINKNAME}"
+    return {
+        "patch list": [f"{listing}/list/"],
+        "patch page": pages,
+        "series list": [f"{listing}/series/"],
+        "events (API)": [f"/api/events/?project={LINKNAME}"],
+        "search": [f"{listing}/list/?q=driver%20leak"],
+    }
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=REPO,
+        env=env | {"GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if get(port, "/readyz")[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def get(port: int, path: str) -> tuple[int, float]:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    started = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    conn.close()
+    return response.status, elapsed
+
+
+def measure(port: int, paths: list[str], runs: int) -> dict:
+    for path in paths[:3]:
+        get(port, path)
+    samples = []
+    for index in range(max(runs, len(paths))):
+        status, elapsed = get(port, paths[index % len(paths)])
+        if status != 200:
+            raise RuntimeError(f"{paths[index % len(paths)]}: status {status}")
+        samples.append(elapsed)
+    return {"p50": round(statistics.median(samples), 1), "min": round(min(samples), 1)}
+
+
+def bench_size(args, patches: int) -> dict:
+    database = f"{args.server}/ps_scale_{patches}"
+    workdir = args.workdir / str(patches)
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = environment(database, workdir)
+    if not args.reuse:
+        recreate_database(database)
+        create_project(env, LINKNAME, LIST_ID)
+        generate(env, patches)
+        vacuum_analyze(database)
+    else:
+        manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    paths = targets(env, args.patch_pages)
+    port = free_port()
+    server = start_server(env, port)
+    try:
+        pages = {name: measure(port, p, args.runs) for name, p in paths.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"patches": patches, "pages": pages}
+
+
+def report(results: list[dict]) -> str:
+    base = results[0]
+    heading = " | ".join(f"{r['patches']:,} p50 ms (min)" for r in results)
+    lines = [f"| page | {heading} | ratio |", "|---|" + "---|" * (len(results) + 1)]
+    for name in base["pages"]:
+        cells = [
+            f"{r['pages'][name]['p50']} ({r['pages'][name]['min']})" for r in results
+        ]
+        ratio = results[-1]["pages"][name]["p50"] / base["pages"][name]["p50"]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | x{ratio:.2f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--patches", type=int, nargs="+", default=[10000, 1000000])
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--runs", type=int, default=60, help="timed requests a page")
+    parser.add_argument("--patch-pages", type=int, default=60)
+    parser.add_argument("--workdir", type=Path, default=RESULTS / "scale-work")
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    random.seed(1)
+    results = [bench_size(args, patches) for patches in args.patches]
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()
