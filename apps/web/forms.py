@@ -196,8 +196,10 @@ class WebhookForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text="Signs each delivery (X-Patchserver-Signature: sha256=HMAC).",
     )
+    # Labelled with the categories' names in /api/events/ and the headers.
     events = forms.MultipleChoiceField(
-        choices=Event.Category.choices, widget=forms.CheckboxSelectMultiple
+        choices=[(name, name) for name in Event.Category.values],
+        widget=forms.CheckboxSelectMultiple,
     )
     active = forms.BooleanField(required=False, initial=True)
 
