@@ -1,7 +1,9 @@
 """LMTP (RFC 2033) for ``manage.py lmtpserver``: the MTA's warm way in.
 
 aiosmtpd speaks the protocol; this module decides what each mail becomes.
-Every recipient is accepted. After ``DATA`` the mail is stored once per
+Every recipient is accepted (up to ``MAX_RECIPIENTS`` per transaction; the
+client sends the others in the next one, as RFC 5321 has it, and UTF-8
+addresses too). After ``DATA`` the mail is stored once per
 project it is addressed to (``deliver``, in a worker process of
 ``apps.ingest.lmtp_pool``) and every recipient gets the reply of its
 delivery, as LMTP asks (one reply per recipient):
@@ -39,6 +41,8 @@ LIST_ID_DOMAIN = "list-id.invalid"
 FAILED_REPLIES = ("accept", "reject")
 _UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
 _REPLY_TEXT_LIMIT = 300
+# Recipients of one transaction: each distinct project is one delivery.
+MAX_RECIPIENTS = 100
 # Without a size limit, lines are still bounded (32 MiB, the default limit).
 DEFAULT_LINE_LIMIT = 32 * 1024 * 1024
 
@@ -126,6 +130,9 @@ class Handler:
         address: str,
         rcpt_options: list[str],
     ) -> str:
+        if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
+            # RFC 5321: the client sends the rest in another transaction.
+            return "452 4.5.3 too many recipients"
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
@@ -179,7 +186,11 @@ class LMTPServer(LMTP):
         self.line_length_limit = max_size or DEFAULT_LINE_LIMIT
         self._open = connections
         self._in_data = False
-        super().__init__(handler, data_size_limit=max_size or None, **kw)
+        # SMTPUTF8: addresses in UTF-8 are taken, not refused (the mail stays
+        # bytes either way).
+        super().__init__(
+            handler, data_size_limit=max_size or None, enable_SMTPUTF8=True, **kw
+        )
 
     def connection_made(self, transport: Any) -> None:
         self._open.add(self)

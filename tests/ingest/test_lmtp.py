@@ -11,6 +11,7 @@ from django.db import connections
 
 from apps.ingest.delivery import EX_FAILED, EX_OK, EX_TEMPFAIL, Delivered, deliver_mail
 from apps.ingest.lmtp import (
+    MAX_RECIPIENTS,
     ConfigurationError,
     Handler,
     LMTPServer,
@@ -296,3 +297,31 @@ def test_a_client_leaving_mid_data_leaves_the_server_serving():
 
     assert run(conversation()) == ["250 2.0.0 stored"]
     assert stored == [b"Subject: whole\n\nbody\n"]
+
+
+def test_utf8_addresses_are_taken_and_recipients_are_bounded():
+    stored = []
+
+    async def store(raw, list_id):
+        stored.append(list_id)
+        return Delivered(EX_OK, "stored")
+
+    async def conversation():
+        client, _, server = await session(Policy({}), store=store)
+        sender = await client.command("MAIL FROM:<zo\u00eb@example.org> SMTPUTF8")
+        accepted = [
+            await client.command(f"RCPT TO:<list{i}@list-id.invalid>")
+            for i in range(MAX_RECIPIENTS + 1)
+        ]
+        await client.command("DATA")
+        client.writer.write(b"Subject: x\r\n\r\nbody\r\n.\r\n")
+        replies = [await client.reply() for _ in range(MAX_RECIPIENTS)]
+        server.close()
+        return sender, accepted, replies
+
+    sender, accepted, replies = run(conversation())
+    assert sender.startswith("250")
+    assert accepted[:-1] == ["250 2.1.5 OK"] * MAX_RECIPIENTS
+    assert accepted[-1] == "452 4.5.3 too many recipients"
+    assert replies == ["250 2.0.0 stored"] * MAX_RECIPIENTS
+    assert stored == [f"list{i}" for i in range(MAX_RECIPIENTS)]
