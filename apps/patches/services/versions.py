@@ -44,69 +44,106 @@ def _before(series: Series) -> Q:
     )
 
 
-def _answered_series(series: Series) -> Q:
-    """Series holding a mail that ``series``'s head mails answer."""
-    msgids = SeriesThreadReference.objects.filter(series=series).values("msgid")
-    patch_series = Patch.objects.filter(
-        project_id=series.project_id, msgid__in=msgids
-    ).values("series_id")
-    cover_series = Cover.objects.filter(
-        project_id=series.project_id, msgid__in=msgids
-    ).values("series__id")
-    return Q(pk__in=patch_series) | Q(pk__in=cover_series)
+def _name_and_change_id(series: Series) -> list[Q]:
+    """Return the signals read from one indexed column each, one query apiece.
+
+    Kept apart rather than OR-ed: each then uses its own index
+    (``series_name_key_idx``, ``series_change_id_idx``) instead of a scan of
+    the project's series.
+    """
+    signals = []
+    if series.name_key:
+        signals.append(Q(name_key=series.name_key) & _same_sender(series))
+    if series.change_id:
+        signals.append(Q(change_id=series.change_id))
+    return signals
 
 
-def _answering_series(series: Series) -> Q:
-    """Series whose head mails answer a mail of ``series``."""
-    refs = SeriesThreadReference.objects.filter(project_id=series.project_id)
-    answering = refs.filter(
-        msgid__in=Patch.objects.filter(series=series).values("msgid")
-    ).values("series_id")
-    query = Q(pk__in=answering)
+def _answered_ids(series: Series) -> set[int]:
+    """Ids of the series holding a mail that ``series``'s head mails answer."""
+    msgids = list(
+        SeriesThreadReference.objects.filter(series=series).values_list(
+            "msgid", flat=True
+        )
+    )
+    if not msgids:
+        return set()
+    in_project = {"project_id": series.project_id}
+    found = set(
+        Patch.objects.filter(msgid__in=msgids, series__isnull=False, **in_project)
+        .values_list("series_id", flat=True)
+    )
+    found |= set(
+        Series.objects.filter(cover_letter__msgid__in=msgids, **in_project)
+        .values_list("pk", flat=True)
+    )
+    found.discard(series.pk)
+    return found
+
+
+def _answering_ids(series: Series) -> set[int]:
+    """Ids of the series whose head mails answer a mail of ``series``."""
+    msgids = list(Patch.objects.filter(series=series).values_list("msgid", flat=True))
     if series.cover_letter_id is not None:
-        cover = Cover.objects.filter(pk=series.cover_letter_id).values("msgid")
-        query |= Q(pk__in=refs.filter(msgid__in=cover).values("series_id"))
-    return query
+        msgids.extend(
+            Cover.objects.filter(pk=series.cover_letter_id).values_list(
+                "msgid", flat=True
+            )
+        )
+    if not msgids:
+        return set()
+    return set(
+        SeriesThreadReference.objects.filter(
+            project_id=series.project_id, msgid__in=msgids
+        )
+        .exclude(series_id=series.pk)
+        .values_list("series_id", flat=True)
+    )
+
+
+def _sort_key(series: Series) -> tuple:
+    return (series.version, series.date, series.pk)
 
 
 def best_previous(series: Series) -> Series | None:
     """Return the series the rules above make ``series``'s previous version."""
-    answered = _same_sender(series) & _answered_series(series)
-    answered &= Q(version__lt=series.version)
-    query = answered
-    if series.name_key:
-        query |= _same_sender(series) & Q(name_key=series.name_key)
-    if series.change_id:
-        query |= Q(change_id=series.change_id)
-    return (
-        Series.objects.filter(query, _before(series), project_id=series.project_id)
-        .exclude(pk=series.pk)
-        .order_by("-version", "-date", "-id")
-        .only("id")
-        .first()
-    )
+    others = Series.objects.filter(project_id=series.project_id).exclude(pk=series.pk)
+    earlier = others.filter(_before(series)).order_by("-version", "-date", "-id")
+    earlier = earlier.only("id", "version", "date")
+    found = [earlier.filter(signal).first() for signal in _name_and_change_id(series)]
+    answered = _answered_ids(series)
+    if answered:
+        found.append(
+            earlier.filter(
+                _same_sender(series), pk__in=answered, version__lt=series.version
+            ).first()
+        )
+    return max(filter(None, found), key=_sort_key, default=None)
 
 
 def _possible_next_versions(series: Series) -> list[Series]:
     """Series (not set by hand) that could take ``series`` as previous version."""
-    query = Q(previous_version=series)
-    if series.name_key:
-        query |= _same_sender(series) & Q(name_key=series.name_key)
-    if series.change_id:
-        query |= Q(change_id=series.change_id)
-    query |= _same_sender(series) & _answering_series(series)
     later = (
         Q(version__gt=series.version)
         | Q(version=series.version, date__gt=series.date)
         | Q(version=series.version, date=series.date, pk__gt=series.pk)
-        | Q(previous_version=series)
     )
-    return list(
-        Series.objects.filter(query, later, project_id=series.project_id)
+    candidates = (
+        Series.objects.filter(project_id=series.project_id)
         .filter(previous_version_manual=False)
         .exclude(pk=series.pk)
         .select_related("submitter")
     )
+    queries = [Q(previous_version=series)]
+    queries.extend(signal & later for signal in _name_and_change_id(series))
+    answering = _answering_ids(series)
+    if answering:
+        queries.append(_same_sender(series) & Q(pk__in=answering))
+    found: dict[int, Series] = {}
+    for query in queries:
+        for row in candidates.filter(query):
+            found.setdefault(row.pk, row)
+    return list(found.values())
 
 
 def _relink(series: Series) -> int | None:
