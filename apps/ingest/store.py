@@ -227,6 +227,7 @@ class MailStore:
         """
         changes = series_record_head(
             series=series,
+            msgid=self.msgid,
             references=self.parsed.references,
             content=self.parsed.content,
             name=self.info.name,

@@ -300,3 +300,16 @@ def test_older_versions_keep_their_state_by_default(test_project):
         deliver(raw)
     assert previous_of("b") == "a"
     assert states_of("a") == {"new"}
+
+
+@pytest.mark.parametrize("v2_at", [0, 1, 2, 3])
+def test_renamed_series_answering_the_first_patch_of_the_earlier_one(
+    test_project, v2_at
+):
+    v1 = series_mails("a", "add the widget")
+    v2 = series_mails("b", "widget: introduce it", version=2, in_reply_to="<a-1@x>")
+    # The first patch of v1 comes last; v2 anywhere before or after.
+    mails = [v1[0], v1[2], v1[1]]
+    for raw in [*mails[:v2_at], *v2, *mails[v2_at:]]:
+        deliver(raw)
+    assert previous_of("b") == "a"

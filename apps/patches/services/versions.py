@@ -23,7 +23,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from apps.patches.exceptions import VersionLinkInvalid
-from apps.patches.models import Cover, Patch, Series, SeriesThreadReference
+from apps.patches.models import (
+    Cover,
+    Patch,
+    Series,
+    SeriesReference,
+    SeriesThreadReference,
+)
 from apps.patches.versions import change_id, name_key, nearest_references
 
 # Longer chains than this are not followed (a guard, never reached by mail).
@@ -70,12 +76,14 @@ def _answered_ids(series: Series) -> set[int]:
         return set()
     in_project = {"project_id": series.project_id}
     found = set(
-        Patch.objects.filter(msgid__in=msgids, series__isnull=False, **in_project)
-        .values_list("series_id", flat=True)
+        Patch.objects.filter(
+            msgid__in=msgids, series__isnull=False, **in_project
+        ).values_list("series_id", flat=True)
     )
     found |= set(
-        Series.objects.filter(cover_letter__msgid__in=msgids, **in_project)
-        .values_list("pk", flat=True)
+        Series.objects.filter(cover_letter__msgid__in=msgids, **in_project).values_list(
+            "pk", flat=True
+        )
     )
     found.discard(series.pk)
     return found
@@ -163,29 +171,47 @@ def _relink(series: Series) -> int | None:
     return old if old is not None else 0
 
 
+def _new_references(series: Series, refs: list[str]) -> list[str]:
+    """Return ``refs`` that are neither recorded yet nor mails of ``series`` itself."""
+    if not refs:
+        return []
+    recorded = SeriesThreadReference.objects.filter(series=series, msgid__in=refs)
+    own = SeriesReference.objects.filter(series=series, msgid__in=refs)
+    known = set(
+        recorded.values_list("msgid", flat=True).union(
+            own.values_list("msgid", flat=True)
+        )
+    )
+    return [msgid for msgid in refs if msgid not in known]
+
+
 def series_record_head(
     *,
     series: Series,
+    msgid: str,
     references: Iterable[str] = (),
     content: str | None = None,
     name: str | None = None,
 ) -> list[tuple[Series, int | None]]:
     """Record what a cover letter or first patch says about versions, then relink.
 
-    ``references`` are the ids the mail answers (nearest first),
-    ``content`` its body (for b4's ``change-id:``). Called when a series
-    gets its cover letter or first patch, so not for most mails. ``name``
-    (the mail's own name with its prefixes) stands in when the series has
-    none yet. Returns the links that changed, as ``series_relink`` does.
+    ``msgid`` is the mail's own id, ``references`` the ids it answers
+    (nearest first), ``content`` its body (for b4's ``change-id:``). Called
+    when a series gets its cover letter or first patch, so not for most
+    mails. ``name`` (the mail's own name with its prefixes) stands in when
+    the series has none yet. When the mail tells nothing new (its name,
+    change-id and references are known, and no series answers it), the
+    links stay as they are without being recomputed. Returns the links that
+    changed, as ``series_relink`` does.
     """
-    refs = nearest_references(references)
+    refs = _new_references(series, nearest_references(references))
     if refs:
         SeriesThreadReference.objects.bulk_create(
             [
                 SeriesThreadReference(
-                    series=series, project_id=series.project_id, msgid=msgid
+                    series=series, project_id=series.project_id, msgid=ref
                 )
-                for msgid in refs
+                for ref in refs
             ],
             ignore_conflicts=True,
         )
@@ -200,6 +226,11 @@ def series_record_head(
         changed.append("change_id")
     if changed:
         series.save(update_fields=changed)
+    answered = SeriesThreadReference.objects.filter(
+        project_id=series.project_id, msgid=msgid[:255]
+    )
+    if not refs and not changed and not answered.exists():
+        return []
     return series_relink(series=series)
 
 
