@@ -32,6 +32,11 @@ graceful_timeout = 30
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 10
 
+# No control socket (gunicornc): its default path is one per user, which
+# several servers of one user (web hosts, benchmarks, tests) would share;
+# systemd or compose manage the server, and HUP reloads it.
+control_socket_disable = True
+
 # Access log to standard output (journald or `docker compose logs`); an
 # empty GUNICORN_ACCESS_LOG turns it off.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None

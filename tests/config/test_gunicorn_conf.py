@@ -29,6 +29,7 @@ def test_defaults_serve_the_site_on_loopback_with_sync_workers(monkeypatch):
     assert cfg.worker_class_str == "sync"
     assert cfg.workers >= 3
     assert cfg.accesslog == "-"
+    assert cfg.control_socket_disable is True
     assert 0 < cfg.max_requests_jitter < cfg.max_requests
 
 
