@@ -82,6 +82,8 @@ MAINTAINER_EDITABLE_FIELDS = (
     "list_archive_url_format",
     "commit_url_format",
     "show_dependencies",
+    "supersede_old_versions",
+    "cover_tags",
 )
 
 

@@ -189,6 +189,7 @@ KEYS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
             "1.1": ("subject_match",),
             "1.2": ("list_archive_url", "list_archive_url_format", "commit_url_format"),
             "1.4": ("show_dependencies",),
+            "1.5": ("supersede_old_versions", "cover_tags"),
         },
     ),
     "person_embedded": (("id", "url", "name", "email"), {}),

@@ -244,3 +244,28 @@ def test_series_detail_query_count_does_not_grow_with_versions(api, world):
         )
     assert len(Series.objects.get(pk=few[0].pk).next_versions.all()) == 1
     assert detail_queries(api, few[0]) == with_few
+
+
+def test_maintainers_switch_the_series_options_of_their_project(api, world):
+    body = api.get(url("projects/world/")).json()
+    assert (body["supersede_old_versions"], body["cover_tags"]) == (False, True)
+    api.as_user(world.maintainer)
+    switched = {"supersede_old_versions": True, "cover_tags": False}
+    old = api.patch_json(url("projects/world/", "1.4"), switched)
+    assert old.status_code == 200
+    assert not {"supersede_old_versions", "cover_tags"} & set(old.json())
+    world.project.refresh_from_db()
+    assert (world.project.supersede_old_versions, world.project.cover_tags) == (
+        False,
+        True,
+    )
+    response = api.patch_json(url("projects/world/", "1.5"), switched)
+    assert response.status_code == 200
+    world.project.refresh_from_db()
+    assert (world.project.supersede_old_versions, world.project.cover_tags) == (
+        True,
+        False,
+    )
+    api.as_user(world.other)
+    refused = api.patch_json(url("projects/world/"), {"cover_tags": True})
+    assert refused.status_code == 403

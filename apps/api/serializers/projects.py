@@ -14,6 +14,8 @@ WRITABLE_FIELDS = (
     "list_archive_url_format",
     "commit_url_format",
     "show_dependencies",
+    "supersede_old_versions",
+    "cover_tags",
 )
 
 
@@ -42,10 +44,13 @@ class ProjectSerializer(ApiSerializer):
             "list_archive_url_format",
             "commit_url_format",
             "show_dependencies",
+            "supersede_old_versions",
+            "cover_tags",
         )
         read_only_fields = ("name", "subject_match")
         fields_since = {
             "1.1": ("subject_match",),
             "1.2": ("list_archive_url", "list_archive_url_format", "commit_url_format"),
             "1.4": ("show_dependencies",),
+            "1.5": ("supersede_old_versions", "cover_tags"),
         }
