@@ -313,3 +313,17 @@ def test_renamed_series_answering_the_first_patch_of_the_earlier_one(
     for raw in [*mails[:v2_at], *v2, *mails[v2_at:]]:
         deliver(raw)
     assert previous_of("b") == "a"
+
+
+def test_relinking_a_stale_row_keeps_a_link_set_meanwhile(test_project):
+    from apps.patches.services.versions import series_relink
+
+    for raw in series_mails("a", "fix leak") + series_mails("x", "unrelated"):
+        deliver(raw)
+    for raw in series_mails("b", "fix leak", version=2):
+        deliver(raw)
+    stale = Series.objects.select_related("submitter").get(pk=by_root("b").pk)
+    stale.previous_version_id = None  # as ingest read it before the correction
+    series_set_previous_version(series=by_root("b"), previous=by_root("x"))
+    series_relink(series=stale)
+    assert previous_of("b") == "x"

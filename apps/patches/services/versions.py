@@ -166,8 +166,14 @@ def _relink(series: Series) -> int | None:
     old = series.previous_version_id
     if found_id == old:
         return None
+    # Conditional, so that a maintainer's link set meanwhile (the web and
+    # the API do not take ingest's project lock) is never overwritten.
+    updated = Series.objects.filter(pk=series.pk, previous_version_manual=False).update(
+        previous_version_id=found_id
+    )
+    if not updated:
+        return None
     series.previous_version_id = found_id
-    series.save(update_fields=["previous_version"])
     return old if old is not None else 0
 
 
