@@ -44,7 +44,9 @@ def _fresh_rate_limits():
 
 # Mutation runs (tools/mutation.py) start pytest once per mutant; migrating a
 # fresh database each time costs more than the tests that run. They migrate
-# one SQLite file up front and name it here; each pytest run works on a copy.
+# one database up front and name it here: an SQLite file, which each pytest
+# run copies, or a PostgreSQL database, which each run clones (CREATE
+# DATABASE ... TEMPLATE) and drops at its end.
 TEST_DB_TEMPLATE = os.environ.get("PATCHSERVER_TEST_DB_TEMPLATE")
 
 if TEST_DB_TEMPLATE:
@@ -53,16 +55,38 @@ if TEST_DB_TEMPLATE:
     def django_db_setup(django_db_blocker):
         from django.db import connections
 
+        connection = connections["default"]
+        if connection.vendor == "postgresql":
+            with django_db_blocker.unblock():
+                yield from _postgresql_clone(connection, TEST_DB_TEMPLATE)
+            return
         folder = Path(tempfile.mkdtemp(prefix="patchserver-test-db-"))
         copy = folder / "test.sqlite3"
         shutil.copyfile(TEST_DB_TEMPLATE, copy)
-        connection = connections["default"]
-        assert connection.vendor == "sqlite", "the template is an SQLite file"
+        assert connection.vendor == "sqlite", connection.vendor
         connection.close()
         connection.settings_dict["NAME"] = str(copy)
         yield
         connection.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _postgresql_clone(connection, template: str):
+    """Work on a clone of the migrated ``template`` database; drop it afterwards."""
+    quote = connection.ops.quote_name
+    clone = f"{template}_{os.getpid()}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(clone)}")
+        cursor.execute(f"CREATE DATABASE {quote(clone)} TEMPLATE {quote(template)}")
+    main = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = clone
+    yield
+    connection.close()
+    connection.settings_dict["NAME"] = main
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(clone)} WITH (FORCE)")
+    connection.close()
 
 
 @pytest.fixture

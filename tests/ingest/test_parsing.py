@@ -275,6 +275,52 @@ LIST = "list@example.com"
         ),
         # The bare list address (upstream crashes): keep it.
         (SenderHeaders(from_="list@example.com"), (None, "list@example.com")),
+        # Only the last " via " is the list's: the name keeps the others.
+        (
+            SenderHeaders(
+                from_="Ann via Ops via Dev <list@example.com>",
+                reply_to=("Ann via Ops <ann@corp.example>",),
+            ),
+            ("Ann via Ops", "ann@corp.example"),
+        ),
+        # Quotes are stripped from the name, and only quotes.
+        (
+            SenderHeaders(
+                from_="'Xena' via Dev <list@example.com>",
+                x_original_from="Xena <xena@corp.example>",
+            ),
+            ("Xena", "xena@corp.example"),
+        ),
+        # A list that names itself nowhere: "Name via".
+        (
+            SenderHeaders(
+                from_="'Xia' via <list@example.com>",
+                reply_to=("Xia <xia@corp.example>",),
+            ),
+            ("Xia", "xia@corp.example"),
+        ),
+        (
+            SenderHeaders(
+                from_="Lu viale via <list@example.com>",
+                cc=("Lu viale <lu@corp.example>",),
+            ),
+            ("Lu viale", "lu@corp.example"),
+        ),
+        # No "via": X-Original-From gives the address, and no name.
+        (
+            SenderHeaders(
+                from_="Dev <list@example.com>",
+                x_original_from="Hal <hal@corp.example>",
+            ),
+            (None, "hal@corp.example"),
+        ),
+        # ... and a nameless Reply-To is not the sender.
+        (
+            SenderHeaders(
+                from_="Dev <list@example.com>", reply_to=("<ida@corp.example>",)
+            ),
+            ("Dev", "list@example.com"),
+        ),
         # Not the list's address: no un-munging at all.
         (
             SenderHeaders(
@@ -283,6 +329,20 @@ LIST = "list@example.com"
             ),
             ("Frank via Dev", "frank@example.com"),
         ),
+    ],
+    ids=[
+        "mailman-reply-to",
+        "google-groups-x-original-from",
+        "sender-in-cc",
+        "nothing-to-find",
+        "bare-list-address",
+        "several-via",
+        "quoted-name",
+        "list-without-name",
+        "list-without-name-several-via",
+        "no-via-x-original-from",
+        "no-via-nameless-reply-to",
+        "not-the-list",
     ],
 )
 def test_dmarc_rewritten_senders_are_traced_back(sender, expected):
