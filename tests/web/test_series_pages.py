@@ -275,3 +275,12 @@ def test_nonsense_in_the_series_list_query_is_ignored(client, project, query):
         return
     assert response.status_code == 200
     assert sorted(row_ids(response)) == sorted([v1.pk, v2.pk])
+
+
+def test_the_series_page_summarises_mixed_states_most_frequent_first(client, project):
+    _, v2 = versions(project)
+    PatchFactory(project=project, series=v2, number=3)
+    accepted = State.objects.get(slug="accepted")
+    Patch.objects.filter(series=v2, number__lte=2).update(state=accepted)
+    page = text(client.get(f"/series/{v2.pk}/"))
+    assert "State 2 accepted, 1 new" in page

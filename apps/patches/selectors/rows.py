@@ -44,6 +44,8 @@ class PatchRow:
     delegate_username: str | None
     series_id: int | None
     series_name: str | None
+    # Orders states in a summary (the series page counts its rows' states).
+    state_ordering: int = 0
     checks_success: int = 0
     checks_warning: int = 0
     checks_fail: int = 0
@@ -65,6 +67,7 @@ _ROW_COLUMNS = {
     "linkname": "project__linkname",
     "state_name": "state__name",
     "state_slug": "state__slug",
+    "state_ordering": "state__ordering",
     "delegate_id": "delegate_id",
     "delegate_username": "delegate__username",
     "series_id": "series_id",
@@ -82,13 +85,18 @@ def _page_rows(page: QuerySet[Patch]) -> list[PatchRow]:
     # The series name comes from a per-row subquery: joining the series
     # table made the planner hash all series, which grows with the archive.
     series_name = Series.objects.filter(pk=OuterRef("series_id")).values("name")[:1]
-    values = page.annotate(series_name=Subquery(series_name)).values(
-        *_ROW_COLUMNS.values(), *_SUBMITTER_COLUMNS
-    )
+    return _built(page.annotate(series_name=Subquery(series_name)))
+
+
+def _built(page: QuerySet[Patch], **constant) -> list[PatchRow]:
+    """Return the rows of ``page``; ``constant`` gives fields not read."""
+    columns = {k: v for k, v in _ROW_COLUMNS.items() if k not in constant}
+    values = page.values(*columns.values(), *_SUBMITTER_COLUMNS)
     return [
         PatchRow(
             submitter=RowPerson(*(row[column] for column in _SUBMITTER_COLUMNS)),
-            **{field: row[column] for field, column in _ROW_COLUMNS.items()},
+            **{field: row[column] for field, column in columns.items()},
+            **constant,
         )
         for row in values
     ]
@@ -118,6 +126,11 @@ def patch_list_page(
     # index; the outer query then joins and reads only those rows.
     page_ids = patches.order_by(*order_by).values("pk")[start : start + size]
     rows = _page_rows(patches.filter(pk__in=page_ids).order_by(*order_by))
+    return _with_counts(rows, tags)
+
+
+def _with_counts(rows: list[PatchRow], tags: list[Tag]) -> list[PatchRow]:
+    """Give ``rows`` their check and tag counts (two queries; none for no rows)."""
     if not rows:
         return []
     ids = [row.pk for row in rows]
@@ -128,6 +141,17 @@ def patch_list_page(
             setattr(row, column, checks.get((row.pk, state), 0))
         row.tag_counts = [(tag, tag_counts.get((row.pk, tag.pk), 0)) for tag in tags]
     return rows
+
+
+def series_member_rows(series: Series, *, size: int, tags: list[Tag]) -> list[PatchRow]:
+    """Return the first ``size`` patches of ``series`` in series order, as rows.
+
+    As ``patch_list_page`` without its id subquery (one series' patches are
+    found by its index directly) or the per-row series name (it is the
+    series'): three queries.
+    """
+    page = Patch.objects.filter(series=series).order_by("number", "date", "id")
+    return _with_counts(_built(page[:size], series_name=series.name), tags)
 
 
 def project_patches(project: Project) -> QuerySet[Patch]:

@@ -7,12 +7,19 @@ number of queries whatever the page's length. The series page shows its
 patches as the patch list's rows (state, checks, tags) in series order.
 """
 
+from collections import Counter
+
 from django.db.models import QuerySet
 
-from apps.patches.models import Patch, Series, Tag
+from apps.patches.models import Series, Tag
 from apps.patches.selectors.annotations import with_received_counts
-from apps.patches.selectors.rows import PatchRow, patch_list_page
-from apps.patches.selectors.versions import attach_series_versions
+from apps.patches.selectors.rows import PatchRow, series_member_rows
+from apps.patches.selectors.versions import (
+    attach_series_versions,
+    series_state,
+    series_versions,
+)
+from apps.patches.series_state import SeriesState, StateCount
 from apps.projects.models import Project
 
 # What a list row shows of the series and of its cover letter.
@@ -57,7 +64,12 @@ def series_list_page(
 
 
 def series_page(series_id: int) -> Series | None:
-    """Return a series with project, submitter, cover letter, versions and state."""
+    """Return a series with project, submitter, cover letter and versions.
+
+    Sets ``versions`` (oldest first), ``previous_version_row`` and
+    ``next_version_row`` as ``attach_series_versions`` does; the state comes
+    with the patches (``series_patch_rows``), which the page reads anyway.
+    """
     found = (
         with_received_counts(Series.objects.filter(pk=series_id))
         .select_related("project", "submitter", "cover_letter")
@@ -65,18 +77,40 @@ def series_page(series_id: int) -> Series | None:
     )
     if found is None:
         return None
-    return attach_series_versions([found])[0]
+    family = series_versions(found)
+    by_id = {row.pk: row for row in family}
+    newer = [row for row in family if row.previous_version_id == found.pk]
+    found.versions = family
+    found.previous_version_row = by_id.get(found.previous_version_id)  # type: ignore[arg-type]
+    found.next_version_row = newer[-1] if newer else None
+    return found
 
 
 def series_patch_rows(series: Series, tags: list[Tag]) -> list[PatchRow]:
-    """Return the series' patches in series order, as patch list rows."""
-    return patch_list_page(
-        Patch.objects.filter(series=series),
-        order_by=["number", "date", "id"],
-        start=0,
-        size=MAX_PAGE_PATCHES,
-        tags=tags,
+    """Return the series' patches in series order, as patch list rows.
+
+    Also sets the series' ``state`` from those rows (a query only for a
+    series longer than the page shows).
+    """
+    rows = series_member_rows(series, size=MAX_PAGE_PATCHES, tags=tags)
+    superseded = series.next_version_row is not None
+    if len(rows) < MAX_PAGE_PATCHES:
+        series.state = _state_of(rows, superseded)
+    else:
+        series.state = series_state(series)
+    return rows
+
+
+def _state_of(rows: list[PatchRow], superseded: bool) -> SeriesState:
+    """Return the state of a series whose patches are ``rows`` (all of them)."""
+    counted = Counter(
+        (row.state_ordering, row.state_slug, row.state_name) for row in rows
     )
+    counts = sorted(
+        (-count, ordering, StateCount(slug, name, count))
+        for (ordering, slug, name), count in counted.items()
+    )
+    return SeriesState(tuple(found for *_, found in counts), superseded)
 
 
 def series_pair(series_id: int, other_id: int) -> tuple[Series, Series] | None:
