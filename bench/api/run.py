@@ -6,7 +6,9 @@ For each archive size it:
 2. loads it into a fresh PostgreSQL database with ``manage.py parsearchive``;
 3. serves the site with gunicorn (4 sync workers, the settings' defaults
    unless ``--conn-max-age`` says otherwise);
-4. measures p50/p95 latency of the requests below, one client, keep-alive;
+4. measures p50/p95 latency of the requests below, one client, keep-alive
+   (among them the patch list with ``search=<word>`` and
+   ``search=file:<path> <word>``, both taken from a listed patch);
 5. measures patch-list requests/second at concurrency 1, 8 and 32 (client
    processes, keep-alive connections).
 
@@ -30,7 +32,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 # Run by path: the shared helpers sit one folder up.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -83,7 +85,6 @@ def load_archive(messages: int, database: str, workdir: Path, gen_corpus: Path) 
     recreate_database(database)
     create_project(env, PROJECT, LIST_ID)
     # The browsable API's pages need the collected static files manifest.
-    manage(env, "collectstatic", "--noinput", "-v0")
     started = time.monotonic()
     manage(env, "parsearchive", str(archive), "-v0")
     loaded = round(time.monotonic() - started, 1)
@@ -146,6 +147,14 @@ class Client:
         return response.status, dict(response.getheaders()), body
 
 
+def search_terms(patch: dict) -> tuple[str, str]:
+    """Return a path the patch's diff touches and the longest word of its subject."""
+    path = re.search(r"^\+\+\+ [^/\s]+/(\S+)", patch["diff"] or "", re.M)
+    words = re.findall(r"[a-z]{4,}", patch["name"].lower())
+    words = [word for word in words if word != "patch"] or ["fix"]
+    return (path[1] if path else "Makefile"), max(words, key=len)
+
+
 def pick_targets(client: Client) -> dict[str, str]:
     """Choose the objects and pages the latency requests use."""
 
@@ -165,7 +174,12 @@ def pick_targets(client: Client) -> dict[str, str]:
     series = first("/api/series/?order=-id")
     newer, older = _version_pair(client)
     web = urlsplit(patch["mbox"])
+    _, _, body = client.get(f"/api/patches/{patch['id']}/")
+    path, word = search_terms(json.loads(body))
     return {
+        f"patch list search=file:{path} {word}": "/api/patches/?search="
+        + quote(f"file:{path} {word}"),
+        f"patch list search={word}": "/api/patches/?search=" + quote(word),
         "patch list": "/api/patches/",
         "patch list per_page=100": "/api/patches/?per_page=100",
         "patch list state + order=-date": "/api/patches/?state=new&order=-date",
@@ -264,6 +278,13 @@ def bench_size(args, messages: int) -> dict:
         result = {"messages": messages, "load_seconds": None}
     else:
         result = load_archive(messages, args.database, args.workdir, args.gen_corpus)
+    # The browsable API's pages need the collected static files manifest.
+    manage(
+        server_env(args.database, args.workdir / "static"),
+        "collectstatic",
+        "--noinput",
+        "-v0",
+    )
     port = free_port()
     server = start_gunicorn(args.database, port, args.workdir, args.conn_max_age)
     try:

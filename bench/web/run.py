@@ -12,7 +12,9 @@ sequential requests over one keep-alive connection:
 * patch pages (a fixed random sample of patches, each requested in turn);
 * the same list as a logged-in maintainer (bulk-action form, bundles);
 * the series list (first and a far page), series pages (a random sample)
-  and the interdiff pages of linked versions (each computed, then cached).
+  and the interdiff pages of linked versions (each computed, then cached);
+* the list with a search: a word of a patch's subject, and that word with
+  a path the patch touches (``file:<path> <word>``).
 
 Prints p50/p95 in milliseconds per page and size and writes them as JSON
 under ``bench/results/``. Example::
@@ -96,7 +98,13 @@ pairs = list(
     .values_list("id", "previous_version_id")
 )
 random.Random(3).shuffle(pairs)
+from apps.patches.models import PatchFile
+import re
+probe = Patch.objects.filter(id__in=ids[:50], diff__isnull=False).first()
+words = [w for w in re.findall(r"[a-z]{{4,}}", probe.name.lower()) if w != "patch"]
+path = PatchFile.objects.filter(patch=probe).values_list("path", flat=True).first()
 print(json.dumps({{
+    "search": {{"path": path, "word": max(words or ["fix"], key=len)}},
     "patches": Patch.objects.filter(project=project).count(),
     "listed": listed,
     "paths": [patch_web_path(p) for p in patches],
@@ -215,6 +223,12 @@ def measure(port: int, info: dict, repeat: int, warmup: int) -> dict:
             f"/project/{LINKNAME}/list/",
         ),
     }
+    word, path = info["search"]["word"], info["search"]["path"]
+    for text in (word, f"file:{path} {word}"):
+        lists[f"patch list, search {text}"] = (
+            anonymous,
+            f"/project/{LINKNAME}/list/?" + urllib.parse.urlencode({"search": text}),
+        )
     results = {}
     for label, (client, path) in lists.items():
         for _ in range(warmup):

@@ -114,6 +114,7 @@ ERRORS = [
     ("memory OR OR leak", "OR needs a term on each side"),
     ("- memory", "must be followed"),
     ("from:", "needs a value"),
+    ("diff:ab", "at least 3 characters"),
     (" ".join(["word"] * 17), "too many terms"),
     ("x" * 501, "too long"),
 ]

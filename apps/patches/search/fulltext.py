@@ -1,17 +1,21 @@
 """Full text over subject and message body, on PostgreSQL and on SQLite.
 
-PostgreSQL: an expression GIN index (``DOCUMENT``, created by the migration)
-over the English ``to_tsvector`` of a row's name and content; a query
-repeats the same expression so the planner uses the index, and stems its
-words the same way (``plainto_tsquery`` for a word, ``phraseto_tsquery``
-for a phrase). SQLite: a contentless FTS5 table per table, with the Porter
-stemmer, kept by triggers (created by the migration too). The first
-``DOCUMENT_CHARS`` characters of a row are indexed.
+PostgreSQL: each patch and cover row stores the English ``to_tsvector`` of
+its name and content in a generated column (``DOCUMENT_COLUMN``, computed
+by the database on every write, imports included) with a GIN index; a
+query stems its words the same way (``plainto_tsquery`` for a word,
+``phraseto_tsquery`` for a phrase). The column is not a model field, since
+SQLite has none: it is named here alone. SQLite: a contentless FTS5 table
+per table, with the Porter stemmer, kept by triggers. Both are created by
+the migrations. The first ``DOCUMENT_CHARS`` characters of a row are
+indexed.
 """
 
 from django.db.models import BooleanField, F, Func, Model, Value
 
 DOCUMENT_CHARS = 100_000
+
+DOCUMENT_COLUMN = "search_document"
 
 # The indexed document of a row; {name} and {content} are its columns.
 DOCUMENT = (
@@ -39,23 +43,26 @@ class TextMatch(Func):
     output_field = BooleanField()
 
     def __init__(self, text: str, *, phrase: bool) -> None:
-        super().__init__(F("pk"), F("name"), F("content"), Value(text))
+        super().__init__(F("pk"), Value(text))
         self.phrase = phrase
 
     def _parts(self, compiler, connection):
         return [compiler.compile(part) for part in self.get_source_expressions()]
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        _, name, content, text = self._parts(compiler, connection)
-        document = DOCUMENT.format(name=name[0], content=content[0])
+        pk, text = self._parts(compiler, connection)
+        # The row's alias, as the primary key's column was written with it.
+        alias = pk[0].rpartition(".")[0]
+        column = connection.ops.quote_name(DOCUMENT_COLUMN)
+        document = f"{alias}.{column}" if alias else column
         parse = "phraseto_tsquery" if self.phrase else "plainto_tsquery"
         sql = f"{document} @@ {parse}('english'::regconfig, {text[0]})"
-        return sql, (*name[1], *content[1], *text[1])
+        return sql, tuple(text[1])
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        pk, _, _, _ = self._parts(compiler, connection)
+        pk, _ = self._parts(compiler, connection)
         table = connection.ops.quote_name(fts_table(self._model(compiler)))
-        words = self.get_source_expressions()[3].value
+        words = self.get_source_expressions()[1].value
         sql = f"{pk[0]} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"  # noqa: S608
         return sql, (*pk[1], fts5_phrase(words))
 

@@ -103,7 +103,13 @@ def path(value: str, quoted: bool, context: Context) -> Q:
     return Q(pk__in=PatchFile.objects.filter(files).values("patch_id"))
 
 
+# Shorter text has no trigram, so no index could find it.
+MIN_DIFF_TEXT = 3
+
+
 def diff_text(value: str, quoted: bool, context: Context) -> Q:
+    if len(value) < MIN_DIFF_TEXT:
+        raise SearchError(f"'diff:' needs at least {MIN_DIFF_TEXT} characters.")
     texts = PatchDiffText.objects.filter(lines__icontains=value)
     return Q(pk__in=texts.values("patch_id"))
 
