@@ -10,6 +10,7 @@ every series whose link no maintainer set.
 from collections.abc import Callable, Sequence
 
 from django.db import transaction
+from django.db.models import Count, QuerySet
 
 from apps.patches.models import Cover, Patch, Series, SeriesThreadReference
 from apps.patches.services.versions import best_previous
@@ -83,6 +84,43 @@ def _refresh_all_lineages(project_ids: Sequence[int]) -> None:
     Series.objects.bulk_update(changed, ["lineage"], batch_size=500)
 
 
+def _shared(series: QuerySet[Series], column: str) -> set[tuple[int, str]]:
+    """(project id, value) pairs of ``column`` that two or more series share."""
+    return set(
+        series.exclude(**{column: ""})
+        .order_by()
+        .values_list("project_id", column)
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("project_id", column)
+    )
+
+
+def _may_have_previous(series: QuerySet[Series]) -> Callable[[Series], bool]:
+    """Return a test that is False only where no rule can find a previous version.
+
+    A series whose name and change-id no other series of its project shares,
+    and whose head mails answer nothing, has none: most series of an
+    archive, which then cost no query.
+    """
+    names = _shared(series, "name_key")
+    change_ids = _shared(series, "change_id")
+    answering = set(
+        SeriesThreadReference.objects.filter(series__in=series).values_list(
+            "series_id", flat=True
+        )
+    )
+
+    def may(row: Series) -> bool:
+        return (
+            (row.project_id, row.name_key) in names
+            or (row.project_id, row.change_id) in change_ids
+            or row.pk in answering
+        )
+
+    return may
+
+
 def series_link_all(
     *,
     project: Project | None = None,
@@ -105,13 +143,14 @@ def series_link_all(
             _record_heads(rows)
         if progress is not None:
             progress(min(start + batch_size, len(ids)), 2 * len(ids))
+    may_have_previous = _may_have_previous(series)
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             batch = Series.objects.filter(
                 pk__in=ids[start : start + batch_size], previous_version_manual=False
             ).select_related("submitter")
             for row in batch:
-                found = best_previous(row)
+                found = best_previous(row) if may_have_previous(row) else None
                 found_id = found.pk if found is not None else None
                 if found_id != row.previous_version_id:
                     row.previous_version_id = found_id
