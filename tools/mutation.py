@@ -104,6 +104,7 @@ GROUPS = {
     "locking": Group(
         modules=("apps/ingest/locking.py",),
         tests=(
+            "tests/ingest/test_locking.py",
             "tests/ingest/test_parsemail.py",
             "tests/ingest/test_parsearchive.py",
             "tests/ingest/test_limits.py",
