@@ -79,6 +79,7 @@ def build_series_list(request, *, series, states: list[State]) -> SeriesList:
         order_by=order_by,
         start=(number - 1) * paginator.per_page,
         size=paginator.per_page,
+        states=states,
     )
     kept = filters.kept_params()
     chosen_order = {"order": request.GET["order"]} if "order" in request.GET else {}

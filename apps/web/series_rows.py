@@ -42,7 +42,7 @@ def _row(series, selectable: bool) -> str:
         else ""
     )
     cells.append(f'<td class="name"><a href="{url}">{_e(_cut(name))}</a>{cover}</td>')
-    count = len(series.versions)
+    count = series.version_count
     of = f' <span class="muted">of {count}</span>' if count > 1 else ""
     cells.append(
         f'<td class="version" data-label="Version">v{int(series.version)}{of}</td>'

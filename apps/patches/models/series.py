@@ -63,6 +63,8 @@ class Series(models.Model):
     previous_version_row: "Series | None"
     next_version_row: "Series | None"
     state: "SeriesState"
+    # Set on the web list's rows (apps.patches.selectors.series_list_page).
+    version_count: int
 
     class Meta:
         verbose_name_plural = "series"

@@ -7,17 +7,17 @@ number of queries whatever the page's length. The series page shows its
 patches as the patch list's rows (state, checks, tags) in series order.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from apps.patches.models import Series, Tag
+from apps.patches.models import Patch, Series, State, Tag
 from apps.patches.selectors.annotations import with_received_counts
 from apps.patches.selectors.rows import PatchRow, series_member_rows
 from apps.patches.selectors.versions import (
-    attach_series_versions,
     series_state,
     series_versions,
+    with_superseded,
 )
 from apps.patches.series_state import SeriesState, StateCount
 from apps.projects.models import Project
@@ -50,17 +50,62 @@ def project_series(project: Project) -> QuerySet[Series]:
 
 
 def series_list_page(
-    series: QuerySet[Series], *, order_by: list, start: int, size: int
+    series: QuerySet[Series],
+    *,
+    order_by: list,
+    start: int,
+    size: int,
+    states: list[State],
 ) -> list[Series]:
-    """Return one page of ``series`` with versions and state (four queries)."""
+    """Return one page of ``series`` with version count and state (three queries).
+
+    Each row gets ``version_count`` (its versions, itself included) and
+    ``state`` (a ``SeriesState``); ``states`` names the patches' states.
+    Lighter than ``attach_series_versions``: a list shows how many versions
+    there are, not which, and reads counts rather than rows.
+    """
     page_ids = series.order_by(*order_by).values("pk")[start : start + size]
     rows = list(
-        with_received_counts(Series.objects.filter(pk__in=page_ids))
+        with_superseded(with_received_counts(Series.objects.filter(pk__in=page_ids)))
         .select_related("submitter", "cover_letter")
         .only(*_ROW_FIELDS)
         .order_by(*order_by)
     )
-    return attach_series_versions(rows)
+    lineages = {row.lineage for row in rows if row.lineage is not None}
+    versions = dict(
+        Series.objects.filter(lineage__in=lineages)
+        .order_by()
+        .values("lineage")
+        .annotate(n=Count("id"))
+        .values_list("lineage", "n")
+    )
+    counts = _state_counts([row.pk for row in rows], states)
+    for row in rows:
+        row.version_count = versions.get(row.lineage, 1)
+        # ``superseded`` is with_superseded()'s annotation.
+        superseded = bool(row.superseded)  # type: ignore[attr-defined]
+        row.state = SeriesState(tuple(counts.get(row.pk, ())), superseded)
+    return rows
+
+
+def _state_counts(series_ids: list[int], states: list[State]) -> dict[int, list]:
+    """Return each series' ``StateCount``s, most frequent first (one query)."""
+    by_id = {state.pk: state for state in states}
+    found: dict[int, list] = defaultdict(list)
+    rows = (
+        Patch.objects.filter(series_id__in=series_ids)
+        .order_by()
+        .values("series_id", "state_id")
+        .annotate(n=Count("id"))
+        .values_list("series_id", "state_id", "n")
+    )
+    for series_id, state_id, count in rows:
+        state = by_id[state_id]
+        found[series_id].append((-count, state.ordering, state.slug, state.name))
+    return {
+        key: [StateCount(slug, name, -count) for count, _, slug, name in sorted(value)]
+        for key, value in found.items()
+    }
 
 
 def series_page(series_id: int) -> Series | None:
