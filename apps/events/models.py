@@ -20,6 +20,9 @@ class Event(models.Model):
         CHECK_CREATED = "check-created"
         SERIES_CREATED = "series-created"
         SERIES_COMPLETED = "series-completed"
+        # patchserver's own (API 1.5): one late mail showed two series to
+        # be one; ``series`` took in the series ``merged_series_id`` was.
+        SERIES_MERGED = "series-merged"
         COVER_COMMENT_CREATED = "cover-comment-created"
         PATCH_COMMENT_CREATED = "patch-comment-created"
 
@@ -120,6 +123,8 @@ class Event(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # The id a merged series had (series-merged); the row itself is gone.
+    merged_series_id = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -152,6 +152,33 @@ def record_series_completed(*, series: Series) -> Event:
     )
 
 
+def record_series_merged(*, series: Series, merged: Series) -> Event:
+    """Record that ``merged`` became part of ``series``, and move its history.
+
+    Its events now tell of ``series``, but its series-created: the series
+    it announced is gone, and series-merged says where it went.
+    """
+    created = Category.SERIES_CREATED
+    pending = _pending.get()
+    if pending is not None:
+        for event in list(pending):
+            if event.series_id != merged.pk:
+                continue
+            if event.category == created:
+                pending.remove(event)
+            else:
+                event.series = series
+    stored = Event.objects.filter(series_id=merged.pk)
+    stored.filter(category=created).delete()
+    stored.update(series=series)
+    return _record(
+        Category.SERIES_MERGED,
+        project_id=series.project_id,
+        series=series,
+        merged_series_id=merged.pk,
+    )
+
+
 def record_patch_comment_created(*, comment: PatchComment) -> Event:
     return _record(
         Category.PATCH_COMMENT_CREATED,

@@ -39,10 +39,12 @@ from apps.patches.models import (
 )
 from apps.patches.services.series import (
     series_add_dependencies,
-    series_attach_cover,
-    series_for_cover,
     series_patch_added,
     series_slot_for_patch,
+)
+from apps.patches.services.series_covers import (
+    series_attach_cover,
+    series_for_cover,
 )
 from apps.patches.services.series_updates import (
     series_supersede,

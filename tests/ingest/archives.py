@@ -27,6 +27,9 @@ class SeriesPlan:
     replies: int
     version: int = 1
     answers_previous: bool = False  # sent in reply to the previous version
+    # "in-reply-to": each mail names only the one before it, as mailers
+    # without References do; "references": the whole thread, as git does.
+    threading: str = "references"
 
 
 @dataclass
@@ -99,9 +102,12 @@ class Writer:
             self._mail(root, author, subject, f"This reworks {title}.\n", above)
             posted.append((root, above, subject))
             self.archive.covers += 1
+        previous_mail = root
         for number in range(1, plan.patches + 1):
             msgid = self._msgid("patch")
             refs = above if root is None else [*above, root]
+            if plan.threading == "in-reply-to":
+                refs = [previous_mail] if previous_mail else above[-1:]
             subject = f"[{label} {number}/{plan.patches}] {title}: step {number}"
             body = f"Step {number}.\n\nSigned-off-by: {author}\n---\n" + diff(
                 f"drivers/drv/step{number}.c", self.serial
@@ -109,6 +115,7 @@ class Writer:
             self._mail(msgid, author, subject, body, refs, seconds=1)
             posted.append((msgid, refs, subject))
             root = root or msgid
+            previous_mail = msgid
             self.archive.patches += 1
         self.archive.series += 1
         self._replies(posted, plan.replies)
@@ -166,6 +173,7 @@ def generated_archive(seed: int, families: int, prefix: str = "a") -> Archive:
                     replies=rng.randint(0, 4),
                     version=version,
                     answers_previous=version > 1 and rng.random() < 0.5,
+                    threading=rng.choice(("references", "references", "in-reply-to")),
                 )
             )
         writer.family(plans, f"Dev {index} <dev{index}@example.org>")

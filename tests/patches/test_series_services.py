@@ -12,15 +12,17 @@ from apps.events.models import Event
 from apps.patches.models import SeriesReference
 from apps.patches.services.series import (
     SERIES_WINDOW,
-    cover_series_name,
     series_add_dependencies,
-    series_attach_cover,
     series_by_markers,
     series_by_reference,
     series_create,
-    series_for_cover,
     series_patch_added,
     series_slot_for_patch,
+)
+from apps.patches.services.series_covers import (
+    cover_series_name,
+    series_attach_cover,
+    series_for_cover,
 )
 from tests.factories import (
     CoverFactory,

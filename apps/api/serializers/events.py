@@ -43,6 +43,10 @@ PAYLOADS: dict[str, tuple[tuple[str, str | None], ...]] = {
     Category.CHECK_CREATED: (("patch", "patch"), ("check", "created_check")),
     Category.SERIES_CREATED: (("series", "series"),),
     Category.SERIES_COMPLETED: (("series", "series"),),
+    Category.SERIES_MERGED: (
+        ("series", "series"),
+        ("merged_series", "merged_series_id"),
+    ),
     Category.COVER_COMMENT_CREATED: (("cover", "cover"), ("comment", "cover_comment")),
     Category.PATCH_COMMENT_CREATED: (("patch", "patch"), ("comment", "patch_comment")),
 }
@@ -81,6 +85,8 @@ class PayloadField(serializers.Field):
             value = getattr(event, column) if column is not None else None
             if column is None or value is None:
                 payload[key] = None
+            elif column == "merged_series_id":
+                payload[key] = value  # an id: the series is gone
             elif column in ("previous_state", "current_state"):
                 payload[key] = value.slug
             elif column in ("patch_comment", "cover_comment"):

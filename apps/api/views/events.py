@@ -24,7 +24,11 @@ class EventList(ApiViewMixin, generics.ListAPIView):
     ordering_map = {"date": "date"}
 
     def get_queryset(self):
-        # Comment events arrived in 1.3; older clients never see them, not
-        # even as a gap in the pages.
-        hidden = () if at_least(self.request, "1.3") else COMMENT_CATEGORIES
+        # Comment events arrived in 1.3, series-merged (patchserver's own) in
+        # 1.5; older clients never see them, not even as a gap in the pages.
+        hidden: tuple[str, ...] = ()
+        if not at_least(self.request, "1.3"):
+            hidden += COMMENT_CATEGORIES
+        if not at_least(self.request, "1.5"):
+            hidden += (Event.Category.SERIES_MERGED,)
         return event_list(categories_hidden=hidden)

@@ -10,7 +10,12 @@ decide the grouping clients see:
   found one already holds its number.
 * An unnumbered patch always starts a series of its own.
 * A cover letter joins the series a patch recorded for its Message-Id, or
-  starts one.
+  starts one (``apps.patches.services.series_covers``).
+
+Two Deviations keep the grouping independent of the order mails arrive in
+(docs/architecture.md): a patch that joins a series records its own
+Message-Id for it too, and a patch that shows two series to be one merges
+them (``apps.patches.services.series_merge``).
 
 Callers serialise these writes per project (``apps.ingest.locking``); with
 that, upstream's retry loop reduces to its final decision, taken directly.
@@ -18,13 +23,13 @@ that, upstream's retry loop reduces to its final decision, taken directly.
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from apps.patches import fixed_sql
 from apps.patches.history import history
-from apps.patches.models import Cover, Patch, Series, SeriesReference
+from apps.patches.models import Patch, Series, SeriesReference
+from apps.patches.services.series_merge import series_merge
 from apps.people.models import Person
 from apps.projects.models import Project
 
@@ -34,8 +39,6 @@ logger = logging.getLogger(__name__)
 # close to the series' first mail (upstream's SERIES_DELAY_INTERVAL).
 SERIES_WINDOW = dt.timedelta(minutes=20)
 MAX_MSGID = 255
-
-_LEADING_PREFIX = re.compile(r"^\[([^\]]*)\]\s*(.*)$")
 
 
 def series_by_reference(
@@ -61,19 +64,71 @@ def series_by_reference(
     an earlier version from taking that version's patches (a Deviation, see
     docs/architecture.md).
     """
+    found = series_claimants(
+        project=project, msgids=msgids, version=version, versioned=versioned
+    )
+    return found[0][1] if found else None
+
+
+def series_claimants(
+    *,
+    project: Project,
+    msgids: Sequence[str],
+    version: int | None = None,
+    versioned: bool = False,
+) -> list[tuple[int, Series]]:
+    """Return (position in ``msgids``, series) of each series a mail may join.
+
+    In the order of ``msgids``, each series once, under the rules of
+    ``series_by_reference`` (which takes the first).
+    """
+    return _claims(project, msgids, version, versioned)[0]
+
+
+def _claims(
+    project: Project, msgids: Sequence[str], version: int | None, versioned: bool
+) -> tuple[list[tuple[int, Series]], list[str]]:
+    """Return the claimants a mail may join, and the ids claimed by revisions.
+
+    The latter are the mail's own id and the one it answers when claimed by
+    a series of a later version that does not hold them: a revision that
+    answers them and came first (``series_take_claims``).
+    """
     wanted = list(dict.fromkeys(msgid[:MAX_MSGID] for msgid in msgids))
     found = fixed_sql.series_by_references(project_id=project.pk, msgids=wanted)
+    claimants: list[tuple[int, Series]] = []
+    by_revisions = []
     for position, msgid in enumerate(wanted):
         series = found.get(msgid)
-        if series is None:
+        if series is None or any(s.pk == series.pk for _, s in claimants):
             continue
         if version is None or series.version == version:
-            return series
-        # Rare (another version): only now is it worth asking whether the
+            claimants.append((position, series))
+        # Rare (another version): only then is it worth asking whether the
         # mail is in that series or merely referenced by one of its mails.
-        if position < 2 and not versioned and fixed_sql.series_holds(series, msgid):
-            return series
-    return None
+        elif position < 2 and fixed_sql.series_holds(series, msgid):
+            if not versioned:
+                claimants.append((position, series))
+        elif position < 2 and series.version > version:
+            # A later version claims it: a revision answering this mail,
+            # or the one this mail answers, came first.
+            by_revisions.append(msgid)
+    return claimants, by_revisions
+
+
+def series_take_claims(series: Series, msgids: Iterable[str]) -> None:
+    """Record ``msgids`` as ``series``'s, whichever series claimed them.
+
+    For ids a revision claimed because it answers them, before the mails
+    themselves came: delivered in order, the mails' own series would have
+    claimed them first.
+    """
+    for msgid in msgids:
+        SeriesReference.objects.update_or_create(
+            project_id=series.project_id,
+            msgid=msgid[:MAX_MSGID],
+            defaults={"series": series},
+        )
 
 
 def series_by_markers(
@@ -225,14 +280,17 @@ def series_slot_for_patch(
     been made for it (upstream's behaviour, kept).
     """
     series = None
+    taken: list[str] = []  # ids to take from revisions (``_claims``)
     if total is None or number is None:
         number = total = 1
     else:
-        series = series_by_reference(
+        series = _series_by_thread(
             project=project,
             msgids=[msgid, *references],
             version=version,
             versioned=versioned,
+            number=number,
+            taken=taken,
         )
         if series is None:
             series = _pick_candidate(
@@ -247,6 +305,12 @@ def series_slot_for_patch(
             )
     numbers = _series_numbers(series) if series is not None else {}
     if series is not None and number not in numbers:
+        # Recorded for the series the patch joins as for a new one (upstream
+        # records ids only for a new series): a later patch answering only
+        # this one, without References, finds the series however long after
+        # it was sent, and so does a cover letter this one answers.
+        _claim_references(series, [*references, msgid])
+        series_take_claims(series, taken)
         return PatchSlot(series, number or None, numbers, created=False)
     series = _series_new(
         project=project,
@@ -258,7 +322,38 @@ def series_slot_for_patch(
         # Patch 1 names a series (with its prefixes, as upstream does).
         name=name if number == 1 else None,
     )
+    series_take_claims(series, taken)
     return PatchSlot(series, number or None, {}, created=True)
+
+
+def _series_by_thread(
+    *,
+    project: Project,
+    msgids: Sequence[str],
+    version: int,
+    versioned: bool,
+    number: int,
+    taken: list[str],
+) -> Series | None:
+    """Return the series the thread gives a patch (``msgids``: its own id first).
+
+    Adds to ``taken`` the ids the patch's series is to take from revisions.
+
+    When a series claims the patch itself (started by a later mail that
+    answers it) and another claims the mail it answers, both would be one
+    series had the mails come in order: the first is merged into the
+    second, if they can be one (``series_merge``).
+    """
+    claimants, by_revisions = _claims(project, msgids, version, versioned)
+    taken.extend(by_revisions)
+    if not claimants:
+        return None
+    position, series = claimants[0]
+    if position == 0 and len(claimants) > 1:
+        answered = claimants[1][1]
+        if series_merge(into=answered, merged=series, number=number):
+            return answered
+    return series
 
 
 def series_patch_added(*, slot: PatchSlot, patch: Patch) -> None:
@@ -289,83 +384,6 @@ def series_patch_added(*, slot: PatchSlot, patch: Patch) -> None:
             following += 1
     if len(numbers) + 1 >= series.total:
         history().record_series_completed(series=series)
-
-
-def cover_series_name(cover_name: str) -> str:
-    """Return a cover letter's name without its leading ``[...]`` group."""
-    match = _LEADING_PREFIX.match(cover_name)
-    if match:
-        return match.group(2)
-    return cover_name.strip()
-
-
-def series_for_cover(
-    *,
-    project: Project,
-    msgid: str,
-    date: dt.datetime,
-    submitter: Person,
-    version: int,
-    total: int,
-) -> Series:
-    """Return the series a cover letter with ``msgid`` belongs to, creating it if new.
-
-    A cover letter uses no references or markers: only a series that one of
-    its patches recorded for the cover's own Message-Id. When that series is
-    of another version than the default 1 (a revision answering this cover
-    came first, see ``series_by_reference``), the cover looks for its own
-    series by markers as a patch would, before starting one.
-    """
-    series = series_by_reference(project=project, msgids=[msgid])
-    if series is not None and series.version not in (version, 1):
-        # Claimed by a revision that answers this cover and came first.
-        candidates = series_by_markers(
-            project=project,
-            submitter=submitter,
-            version=version,
-            total=total,
-            date=date,
-        )
-        series = next((s for s in candidates if s.cover_letter_id is None), None)
-    elif series is not None and series.version != version:
-        # Patches that write no version came first: as in order, the
-        # cover's version is the series'.
-        series.version = version
-        series.save(update_fields=["version"])
-    if series is None:
-        series = series_create(
-            project=project,
-            date=date,
-            submitter=submitter,
-            version=version,
-            total=total,
-            references=[msgid],
-        )
-    return series
-
-
-def series_attach_cover(*, series: Series, cover: Cover) -> bool:
-    """Make ``cover`` the series' cover letter unless it has one; return whether it did.
-
-    The series takes the cover's name when it has none, or when its name
-    came from its first patch; a name set otherwise (by a user) is kept.
-    """
-    if series.cover_letter_id is not None:
-        return False
-    series.cover_letter = cover
-    fields = ["cover_letter"]
-    first_patch_name = (
-        Patch.objects.filter(series=series, number=1)
-        .values_list("name", flat=True)
-        .first()
-        if series.name
-        else None
-    )
-    if not series.name or series.name == first_patch_name:
-        series.name = cover_series_name(cover.name)
-        fields.append("name")
-    series.save(update_fields=fields)
-    return True
 
 
 def series_add_dependencies(*, series: Series, dependencies: Iterable[Series]) -> None:
