@@ -35,6 +35,7 @@ def series_mails(
     gap: dt.timedelta = dt.timedelta(seconds=1),
     version: int = 1,
     answers: str | None = None,
+    title: str | None = None,
 ) -> list[bytes]:
     """One series' mails in sending order, threaded as ``threading`` says.
 
@@ -42,13 +43,14 @@ def series_mails(
     "in-reply-to": each names only the mail before it.
     """
     label = "PATCH" if version == 1 else f"PATCH v{version}"
+    title = title or f"{prefix} rework"
     above = [answers] if answers else []
     planned = []  # (msgid, subject, body, refs)
     if cover:
         planned.append(
             (
                 f"<{prefix}.c@x>",
-                f"[{label} 0/{patches}] {prefix} rework",
+                f"[{label} 0/{patches}] {title}",
                 "The cover letter.\n",
                 above,
             )
@@ -64,7 +66,7 @@ def series_mails(
         planned.append(
             (
                 msgid,
-                f"[{label} {number}/{patches}] {prefix} rework {number}",
+                f"[{label} {number}/{patches}] {title} {number}",
                 body,
                 refs,
             )
@@ -211,3 +213,25 @@ def test_series_that_cannot_be_one_are_not_merged():
     )
     assert found == [(["<d.1@x>", "<d.2@x>"], None), (["<d.2b@x>"], "<d.c@x>")]
     assert not Event.objects.filter(category="series-merged").exists()
+
+
+def test_a_merged_series_is_linked_to_its_earlier_version():
+    project = ProjectFactory()
+    v1 = series_mails(
+        "l1", cover=True, patches=1, threading="references", title="net: rework probing"
+    )
+    deliver(project, v1, [0, 1])
+    v2 = series_mails(
+        "l2",
+        cover=True,
+        patches=3,
+        threading="in-reply-to",
+        version=2,
+        title="net: rework probing",
+    )
+    deliver(project, v2, [2, 0, 1, 3])
+    first, second = Series.objects.filter(project=project).order_by("version")
+    assert (first.version, second.version) == (1, 2)
+    assert second.cover_letter.msgid == "<l2.c@x>"
+    assert second.previous_version_id == first.pk
+    assert Event.objects.filter(category="series-merged").count() == 1

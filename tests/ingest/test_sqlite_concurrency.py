@@ -26,7 +26,7 @@ import pytest
 from django.db import OperationalError, connections, transaction
 from django.db.utils import ConnectionHandler
 
-from patchserver import settings as project_settings
+from patchserver.database import databases
 from tests.ingest.helpers import make_mail
 from tests.paths import REPO
 
@@ -39,8 +39,7 @@ def production_config(tmp_path, monkeypatch) -> dict:
     """Return the settings' database for an SQLite file in ``tmp_path``."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("SQLITE_TIMEOUT", raising=False)
-    monkeypatch.setattr(project_settings, "DATA_DIR", tmp_path)
-    return project_settings._database()
+    return databases(tmp_path)["default"]
 
 
 def test_the_settings_ask_for_immediate_transactions_wal_and_a_busy_timeout(
