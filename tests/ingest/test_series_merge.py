@@ -162,6 +162,13 @@ def test_a_merge_is_recorded_and_leaves_no_trace_of_the_merged_series(client):
     deliver(project, mails, [2, 0])
     merged_id, kept_id = Series.objects.filter(project=project).order_by("id")
     merged_id, kept_id = merged_id.pk, kept_id.pk
+    review = make_mail(
+        "Reviewed-by: Rev Iewer <rev@example.org>\n",
+        subject="Re: [PATCH 0/3] m rework",
+        msgid="<m.review@x>",
+        headers={"In-Reply-To": "<m.c@x>", "References": "<m.c@x>"},
+    )
+    ingest_message(review, list_id=project.listid)
     deliver(project, mails, [1, 3])
 
     (series,) = Series.objects.filter(project=project)
@@ -169,6 +176,11 @@ def test_a_merge_is_recorded_and_leaves_no_trace_of_the_merged_series(client):
     assert series.cover_letter.msgid == "<m.c@x>"
     assert series.name == "m rework"
     assert sorted(series.patches.values_list("number", flat=True)) == [1, 2, 3]
+    # The review of the cover letter counts for every patch, as in order.
+    reviewed = series.patches.filter(
+        patchtag__tag__name="Reviewed-by", patchtag__count=1
+    )
+    assert reviewed.count() == 3
 
     events = Event.objects.filter(project=project)
     created = events.filter(category="series-created")

@@ -11,6 +11,7 @@ upstream leaves them split).
 from apps.patches import fixed_sql
 from apps.patches.history import history
 from apps.patches.models import Patch, Series, SeriesReference, SeriesThreadReference
+from apps.patches.services.tags import patches_retag
 from apps.patches.services.versions import series_relink
 
 
@@ -52,6 +53,10 @@ def series_merge(*, into: Series, merged: Series, number: int) -> bool:
         records.record_patch_completed(patch=patch, series=into)
     merged.delete()
     series_relink(series=into)
+    if into.cover_letter_id is not None:
+        # Replies to the cover letter count for every patch of its series
+        # (Project.cover_tags): now for those of the other series too.
+        patches_retag(patch_ids=list(into.patches.values_list("pk", flat=True)))
     return True
 
 
