@@ -29,6 +29,12 @@ from dataclasses import dataclass
 from apps.patches import fixed_sql
 from apps.patches.history import history
 from apps.patches.models import Patch, Series, SeriesReference
+from apps.patches.services.series_claims import (
+    MAX_MSGID,
+    claims,
+    series_claimants,
+    series_take_claims,
+)
 from apps.patches.services.series_merge import series_merge
 from apps.people.models import Person
 from apps.projects.models import Project
@@ -38,7 +44,6 @@ logger = logging.getLogger(__name__)
 # Mails of one series sent without threading are grouped when dated this
 # close to the series' first mail (upstream's SERIES_DELAY_INTERVAL).
 SERIES_WINDOW = dt.timedelta(minutes=20)
-MAX_MSGID = 255
 
 
 def series_by_reference(
@@ -68,67 +73,6 @@ def series_by_reference(
         project=project, msgids=msgids, version=version, versioned=versioned
     )
     return found[0][1] if found else None
-
-
-def series_claimants(
-    *,
-    project: Project,
-    msgids: Sequence[str],
-    version: int | None = None,
-    versioned: bool = False,
-) -> list[tuple[int, Series]]:
-    """Return (position in ``msgids``, series) of each series a mail may join.
-
-    In the order of ``msgids``, each series once, under the rules of
-    ``series_by_reference`` (which takes the first).
-    """
-    return _claims(project, msgids, version, versioned)[0]
-
-
-def _claims(
-    project: Project, msgids: Sequence[str], version: int | None, versioned: bool
-) -> tuple[list[tuple[int, Series]], list[str]]:
-    """Return the claimants a mail may join, and the ids claimed by revisions.
-
-    The latter are the mail's own id and the one it answers when claimed by
-    a series of a later version that does not hold them: a revision that
-    answers them and came first (``series_take_claims``).
-    """
-    wanted = list(dict.fromkeys(msgid[:MAX_MSGID] for msgid in msgids))
-    found = fixed_sql.series_by_references(project_id=project.pk, msgids=wanted)
-    claimants: list[tuple[int, Series]] = []
-    by_revisions = []
-    for position, msgid in enumerate(wanted):
-        series = found.get(msgid)
-        if series is None or any(s.pk == series.pk for _, s in claimants):
-            continue
-        if version is None or series.version == version:
-            claimants.append((position, series))
-        # Rare (another version): only then is it worth asking whether the
-        # mail is in that series or merely referenced by one of its mails.
-        elif position < 2 and fixed_sql.series_holds(series, msgid):
-            if not versioned:
-                claimants.append((position, series))
-        elif position < 2 and series.version > version:
-            # A later version claims it: a revision answering this mail,
-            # or the one this mail answers, came first.
-            by_revisions.append(msgid)
-    return claimants, by_revisions
-
-
-def series_take_claims(series: Series, msgids: Iterable[str]) -> None:
-    """Record ``msgids`` as ``series``'s, whichever series claimed them.
-
-    For ids a revision claimed because it answers them, before the mails
-    themselves came: delivered in order, the mails' own series would have
-    claimed them first.
-    """
-    for msgid in msgids:
-        SeriesReference.objects.update_or_create(
-            project_id=series.project_id,
-            msgid=msgid[:MAX_MSGID],
-            defaults={"series": series},
-        )
 
 
 def series_by_markers(
@@ -242,6 +186,21 @@ def _pick_candidate(candidates: list[Series], number: int) -> Series | None:
     return next((s for s in candidates if s.pk not in taken), None)
 
 
+def _series_near(
+    project: Project,
+    submitter: Person,
+    version: int,
+    total: int,
+    date: dt.datetime,
+    number: int,
+) -> Series | None:
+    """Return the series the markers give a patch ``number`` (upstream's fallback)."""
+    found = series_by_markers(
+        project=project, submitter=submitter, version=version, total=total, date=date
+    )
+    return _pick_candidate(found, number)
+
+
 @dataclass
 class PatchSlot:
     """Where a new patch goes: found (or made) before the patch row is written.
@@ -271,16 +230,14 @@ def series_slot_for_patch(
 ) -> PatchSlot:
     """Find the series a new patch (number x of ``total``) joins, or make one.
 
-    ``references`` are the ids the patch's mail replies to, nearest first;
-    ``versioned`` tells that the subject writes the version.
-    A new series claims them (and ``msgid``); its series-created event is
-    recorded by ``series_patch_added``, after the patch's own event, the
-    order upstream records them in. A ``0/n`` patch (a cover letter
-    carrying a diff) is left out of the series, though a new series may have
-    been made for it (upstream's behaviour, kept).
+    ``references``: the ids the mail replies to, nearest first, which the
+    series claims (and ``msgid``); ``versioned``: the subject writes the
+    version. ``series_patch_added`` records series-created after the patch's
+    own event, as upstream does. A ``0/n`` patch (a cover letter with a diff)
+    stays out of the series, which may have been made for it (as upstream).
     """
-    series = None
-    taken: list[str] = []  # ids to take from revisions (``_claims``)
+    series: Series | None = None
+    taken: list[str] = []  # ids to take from revisions (``claims``)
     if total is None or number is None:
         number = total = 1
     else:
@@ -291,39 +248,27 @@ def series_slot_for_patch(
             versioned=versioned,
             number=number,
             taken=taken,
-        )
-        if series is None:
-            series = _pick_candidate(
-                series_by_markers(
-                    project=project,
-                    submitter=submitter,
-                    version=version,
-                    total=total,
-                    date=date,
-                ),
-                number,
-            )
+        ) or _series_near(project, submitter, version, total, date, number)
     numbers = _series_numbers(series) if series is not None else {}
-    if series is not None and number not in numbers:
-        # Recorded for the series the patch joins as for a new one (upstream
-        # records ids only for a new series): a later patch answering only
-        # this one, without References, finds the series however long after
-        # it was sent, and so does a cover letter this one answers.
+    created = series is None or number in numbers
+    if series is None or created:
+        numbers = {}
+        series = _series_new(
+            project=project,
+            date=date,
+            submitter=submitter,
+            version=version,
+            total=total,
+            references=[*references, msgid],
+            # Patch 1 names a series (with its prefixes, as upstream does).
+            name=name if number == 1 else None,
+        )
+    else:
+        # Recorded as for a new series (upstream records them only then): a
+        # later patch naming only this one finds the series, however late.
         _claim_references(series, [*references, msgid])
-        series_take_claims(series, taken)
-        return PatchSlot(series, number or None, numbers, created=False)
-    series = _series_new(
-        project=project,
-        date=date,
-        submitter=submitter,
-        version=version,
-        total=total,
-        references=[*references, msgid],
-        # Patch 1 names a series (with its prefixes, as upstream does).
-        name=name if number == 1 else None,
-    )
     series_take_claims(series, taken)
-    return PatchSlot(series, number or None, {}, created=True)
+    return PatchSlot(series, number or None, numbers, created=created)
 
 
 def _series_by_thread(
@@ -344,7 +289,7 @@ def _series_by_thread(
     series had the mails come in order: the first is merged into the
     second, if they can be one (``series_merge``).
     """
-    claimants, by_revisions = _claims(project, msgids, version, versioned)
+    claimants, by_revisions = claims(project, msgids, version, versioned)
     taken.extend(by_revisions)
     if not claimants:
         return None

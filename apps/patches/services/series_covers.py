@@ -13,8 +13,8 @@ from apps.patches.services.series import (
     series_by_markers,
     series_by_reference,
     series_create,
-    series_take_claims,
 )
+from apps.patches.services.series_claims import series_take_claims
 from apps.people.models import Person
 from apps.projects.models import Project
 
