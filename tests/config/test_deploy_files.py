@@ -46,6 +46,10 @@ def test_each_service_runs_from_the_checkout_as_its_own_user():
         assert service["EnvironmentFile"] == "/etc/patchserver/env", path.name
         assert service["ExecStart"].startswith(f"{CHECKOUT}/.venv/bin/"), path.name
         assert service["ProtectSystem"] == "strict", path.name
+    lmtp = read_unit(DEPLOY / "systemd" / "patchserver-lmtp.service")["Service"]
+    # The server stops its workers when their mails are stored; systemd
+    # signalling every process at once would cut those mails short.
+    assert lmtp["KillMode"] == "mixed"
     web = read_unit(DEPLOY / "systemd" / "patchserver-web.service")["Service"]
     assert web["ExecStart"].endswith("gunicorn -c gunicorn.conf.py")
     timer = read_unit(DEPLOY / "systemd" / "patchserver-cron.timer")
