@@ -108,7 +108,6 @@ GROUPS = {
             "tests/ingest/test_parsemail.py",
             "tests/ingest/test_parsearchive.py",
             "tests/ingest/test_limits.py",
-            "tests/ingest/test_ingest_rules.py",
         ),
         vendor="postgresql",
     ),
