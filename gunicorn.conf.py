@@ -45,8 +45,11 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 # /metrics (METRICS_TOKEN set): every worker records its request latencies
 # in files of one folder, summed by whichever worker answers the scrape
-# (prometheus_client's multiprocess mode). A fresh folder per start.
-if os.environ.get("METRICS_TOKEN") and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+# (prometheus_client's multiprocess mode). A fresh folder per start, unless
+# PROMETHEUS_MULTIPROC_DIR names one shared with the LMTP server.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+elif os.environ.get("METRICS_TOKEN"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
         prefix="patchserver-metrics-"
     )

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from apps.events.services import events_batched
+from apps.ingest import metrics
 from apps.ingest.archive import MailSource
 from apps.ingest.context import IngestContext
 from apps.ingest.exceptions import MailRefused, TemporaryFailure, Unparseable
@@ -110,13 +111,21 @@ def ingest_archive(
             mails = parser.parse(archive)
             handled = 0
             while batch := list(itertools.islice(mails, TRANSACTION_BATCH)):
-                for outcome in _ingest_batch(batch, list_id, context):
+                started = time.perf_counter()
+                outcomes = _ingest_batch(batch, list_id, context)
+                each = (time.perf_counter() - started) / len(batch)
+                for outcome in outcomes:
                     summary.record(outcome)
+                    metrics.record(metrics.ARCHIVE, _label(outcome), each)
                 handled += len(batch)
                 archive.handled(handled)
                 on_progress(summary.done)
             archive.handled(handled)
     return summary
+
+
+def _label(outcome: IngestResult | Path) -> IngestResult | str:
+    return metrics.FAILED if isinstance(outcome, Path) else outcome
 
 
 def _ingest_batch(

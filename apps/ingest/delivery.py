@@ -20,11 +20,13 @@ the same status into an LMTP reply (``apps.ingest.lmtp``). Exit status
 import logging
 import os
 import sys
+import time
 from dataclasses import dataclass
 from typing import NoReturn
 
 from django.db import connections
 
+from apps.ingest import metrics
 from apps.ingest.exceptions import MailRefused, TemporaryFailure, Unparseable
 from apps.ingest.failed import save_failed_mail
 from apps.ingest.limits import Bounds
@@ -53,6 +55,8 @@ class Delivered:
 
     status: int
     summary: str
+    # What became of the mail, as the metrics count it.
+    outcome: str = ""
 
 
 def deliver(raw: bytes, *, list_id: str | None) -> int:
@@ -60,8 +64,17 @@ def deliver(raw: bytes, *, list_id: str | None) -> int:
     return deliver_mail(raw, list_id=list_id).status
 
 
-def deliver_mail(raw: bytes, *, list_id: str | None) -> Delivered:
+def deliver_mail(
+    raw: bytes, *, list_id: str | None, way: str = metrics.PARSEMAIL
+) -> Delivered:
     """Ingest one mail, within the bounds; say how it ended and why."""
+    started = time.perf_counter()
+    delivered = _deliver_mail(raw, list_id=list_id)
+    metrics.record(way, delivered.outcome, time.perf_counter() - started)
+    return delivered
+
+
+def _deliver_mail(raw: bytes, *, list_id: str | None) -> Delivered:
     bounds = Bounds.from_settings()
     try:
         bounds.check_size(raw)
@@ -69,7 +82,9 @@ def deliver_mail(raw: bytes, *, list_id: str | None) -> Delivered:
             result = ingest_message(raw, list_id=list_id)
     except TemporaryFailure as exc:
         logger.error("Mail not stored, the MTA should retry it: %s", exc)
-        return Delivered(EX_TEMPFAIL, f"not stored, try again later: {exc}")
+        return Delivered(
+            EX_TEMPFAIL, f"not stored, try again later: {exc}", metrics.RETRY
+        )
     except (Unparseable, MailRefused) as exc:
         return _failed(raw, f"Error when parsing incoming email: {exc}", trace=False)
     except Exception as exc:
@@ -80,7 +95,7 @@ def deliver_mail(raw: bytes, *, list_id: str | None) -> Delivered:
         logger.info("Reply %s", result.describe())
     elif result.outcome.stored:
         logger.info("%s", result.describe())
-    return Delivered(EX_OK, result.describe())
+    return Delivered(EX_OK, result.describe(), metrics.outcome_label(result))
 
 
 def _failed(raw: bytes, message: str, *, trace: bool) -> Delivered:
@@ -90,6 +105,8 @@ def _failed(raw: bytes, message: str, *, trace: bool) -> Delivered:
         logger.error(
             "%s; could not save the mail (%s), the MTA should retry it", message, exc
         )
-        return Delivered(EX_TEMPFAIL, f"not stored nor kept, try again later: {exc}")
+        return Delivered(
+            EX_TEMPFAIL, f"not stored nor kept, try again later: {exc}", metrics.RETRY
+        )
     logger.error("%s; mail saved to %s", message, path, exc_info=trace)
-    return Delivered(EX_FAILED, f"{message}; kept as {path.name}")
+    return Delivered(EX_FAILED, f"{message}; kept as {path.name}", metrics.FAILED)

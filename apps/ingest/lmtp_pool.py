@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from django.db import connections
 from django.utils import timezone
 
-from apps.ingest import parsing
+from apps.ingest import metrics, parsing
 from apps.ingest.delivery import EX_TEMPFAIL, Delivered, deliver_mail
 from apps.ingest.failed import save_failed_mail
 
@@ -53,7 +53,7 @@ def store(raw: bytes, list_id: str | None) -> Delivered:
     idle = time.monotonic() - _last_mail_done[0] > IDLE_CHECK_SECONDS
     _replace_broken_connections(idle=idle)
     try:
-        return deliver_mail(raw, list_id=list_id)
+        return deliver_mail(raw, list_id=list_id, way=metrics.LMTP)
     finally:
         _last_mail_done[0] = time.monotonic()
 
