@@ -377,7 +377,14 @@ def test_projects_without_tags_get_no_counts(test_project):
     assert tag_counts(patch) == {}
 
 
-def test_cover_letters_and_their_comments_never_count(test_project):
+def test_cover_letters_and_their_comments_count_only_where_the_project_says(
+    test_project,
+):
+    # Upstream never counts them; patchserver counts a cover letter's
+    # replies for its patches unless the project turns that off (a
+    # Deviation, tests/ingest/test_cover_tags.py).
+    test_project.cover_tags = False
+    test_project.save()
     deliver_mbox(corpus_file("series", "cover-letter.mbox"))
     cover = Cover.objects.get()
     deliver(reply_mail(cover.msgid, text="Acked-by: A <a@x>"))
