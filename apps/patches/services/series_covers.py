@@ -47,9 +47,11 @@ def series_for_cover(
     series by markers as a patch would, before starting one.
     """
     series = series_by_reference(project=project, msgids=[msgid])
+    # A later version answering this cover letter came first and recorded
+    # its Message-Id; delivered in order, the cover's own series would have.
+    take_back = series is not None and series.version > version
     if series is not None and series.version not in (version, 1):
         # Claimed by a revision that answers this cover and came first.
-        claimed_by = series
         candidates = series_by_markers(
             project=project,
             submitter=submitter,
@@ -58,19 +60,6 @@ def series_for_cover(
             date=date,
         )
         series = next((s for s in candidates if s.cover_letter_id is None), None)
-        if series is None:
-            series = series_create(
-                project=project,
-                date=date,
-                submitter=submitter,
-                version=version,
-                total=total,
-                references=[],
-            )
-        if claimed_by.version > version:
-            # A revision answering this cover letter came first and claimed
-            # it; delivered in order, the cover's own series would have.
-            series_take_claims(series, [msgid])
     elif series is not None and series.version != version:
         # Patches that write no version came first: as in order, the
         # cover's version is the series'.
@@ -85,6 +74,8 @@ def series_for_cover(
             total=total,
             references=[msgid],
         )
+    if take_back:
+        series_take_claims(series, [msgid])
     return series
 
 
