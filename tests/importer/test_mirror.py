@@ -121,7 +121,10 @@ def test_a_mirror_shows_what_the_source_shows_and_a_second_run_reads_only_news(
 ):
     first = mirror(live_source)
 
-    patches = assert_same_api(live_source, "")
+    # The mirror reads and compares Patchwork's newest version, 1.4; what
+    # 1.5 adds (series versions and state) comes from `linkversions`, run
+    # after an import (README), not from the source.
+    patches = assert_same_api(live_source, "1.4")
     assert counts(first, "created")["patch"] == Patch.objects.count() > 5
     assert patches > 10
 
@@ -140,7 +143,7 @@ def test_a_mirror_shows_what_the_source_shows_and_a_second_run_reads_only_news(
     # Read again: the patch the reply went to and the one whose state changed.
     assert counts(second, "read again") == {"patch": 2}
     assert int(re.search(r"^(\d+) requests", second, re.M).group(1)) < 30
-    assert_same_api(live_source, "")
+    assert_same_api(live_source, "1.4")
 
 
 @pytest.mark.parametrize("version", ["1.0", "1.2"])

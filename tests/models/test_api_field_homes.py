@@ -20,6 +20,7 @@ from apps.events.models import Event
 from apps.patches.models import Cover, CoverComment, Patch, PatchComment, Series
 from apps.people.models import Person, User
 from apps.projects.models import Project
+from apps.webhooks.models import Webhook
 from tests.api.contract import DOCUMENTS
 
 
@@ -93,6 +94,8 @@ HOMES: dict[str, tuple[type, dict[str, str | Derived]]] = {
             "list_archive_url_format": "list_archive_url_format",
             "commit_url_format": "commit_url_format",
             "show_dependencies": "show_dependencies",
+            "supersede_old_versions": "supersede_old_versions",
+            "cover_tags": "cover_tags",
         },
     ),
     "Users": (
@@ -157,6 +160,17 @@ HOMES: dict[str, tuple[type, dict[str, str | Derived]]] = {
             "patches": "patches",
             "dependencies": "dependencies",
             "dependents": "dependents",
+            "previous_version": "previous_version",
+            "next_version": derived(
+                "the newest series naming this one its previous version",
+                "next_versions",
+            ),
+            "versions": derived("the series of its lineage, oldest first", "lineage"),
+            "state": derived(
+                "its patches' states; superseded when a newer version exists",
+                "patches.state",
+                "next_versions",
+            ),
         },
     ),
     "Comments": (PatchComment, COMMENT),
@@ -210,6 +224,20 @@ HOMES: dict[str, tuple[type, dict[str, str | Derived]]] = {
             "comment": derived(
                 "the patch or cover comment", "patch_comment", "cover_comment"
             ),
+            "merged_series": "merged_series_id",
+        },
+    ),
+    "Webhooks": (
+        Webhook,
+        {
+            "id": "id",
+            "project": "project",
+            "url": "url",
+            "events": "events",
+            "active": "active",
+            "owner": "owner",
+            "created": "created",
+            "failing_since": "failing_since",
         },
     ),
 }
@@ -227,7 +255,11 @@ RESOURCES = {
     "checks": "Checks",
     "bundles": "Bundles",
     "events": "Events",
+    "webhooks": "Webhooks",
 }
+# Routes answering a computation over several objects, not a stored
+# resource: the interdiff of two series versions.
+COMPUTED = {"interdiff"}
 
 
 def _properties(doc: dict, schema: dict) -> set[str]:
@@ -244,7 +276,7 @@ def api_resources() -> dict[str, set[str]]:
     resources: dict[str, set[str]] = {}
     for path, item in doc["paths"].items():
         words = [word for word in path.strip("/").split("/")[1:] if "{" not in word]
-        if not words or "get" not in item:
+        if not words or "get" not in item or words[-1] in COMPUTED:
             continue
         schema = item["get"]["responses"]["200"]["content"]["application/json"]
         fields = _properties(doc, schema["schema"])
