@@ -50,6 +50,38 @@ def environment(database_url: str, workdir: Path) -> dict[str, str]:
     return env
 
 
+def server_environment(
+    database_url: str, workdir: Path, conn_max_age: str | None = None
+) -> dict[str, str]:
+    """Make the environment of a local server (gunicorn or runserver) to time.
+
+    Production settings, but plain HTTP on 127.0.0.1 and no request log;
+    the database connection settings are the defaults unless
+    ``conn_max_age`` is given. Static files and data go under ``workdir``.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    for name in ("DEBUG", "CONN_MAX_AGE", "DATABASE_POOLER", "METRICS_TOKEN"):
+        env.pop(name, None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="patchserver.settings",
+        DJANGO_SECRET_KEY="benchmark-only-secret-key-0123456789abcdefghijklmnop",  # noqa: S106 - throwaway server
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        STATIC_ROOT=str(workdir / "static"),
+        PATCHSERVER_DATA_DIR=str(workdir / "data"),
+        LOG_LEVEL="WARNING",
+        # gunicorn.conf.py logs each request to stdout: not while timing.
+        GUNICORN_ACCESS_LOG="",
+    )
+    if conn_max_age:
+        env["CONN_MAX_AGE"] = conn_max_age
+    return env
+
+
 def summary_counts(output: str) -> dict[str, int]:
     """Read the numbers of ``parsearchive``'s summary, by label."""
     return {

@@ -46,6 +46,7 @@ from common import (
     generate_corpus,
     manage,
     recreate_database,
+    server_environment,
     vacuum_analyze,
 )
 
@@ -57,24 +58,8 @@ PROJECT = "bench"
 
 
 def server_env(database: str, static_root: Path, conn_max_age: str = "") -> dict:
-    env = dict(os.environ)
-    env.pop("CONN_MAX_AGE", None)
-    if conn_max_age:
-        env["CONN_MAX_AGE"] = conn_max_age
-    env.update(
-        STATIC_ROOT=str(static_root),
-        DATABASE_URL=database,
-        DJANGO_SECRET_KEY="benchmark-only-secret",  # noqa: S106 (throwaway server)
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        LOG_LEVEL="ERROR",
-        # gunicorn.conf.py logs each request to stdout: not while timing.
-        GUNICORN_ACCESS_LOG="",
-    )
+    env = server_environment(database, static_root.parent, conn_max_age)
+    env["LOG_LEVEL"] = "ERROR"
     return env
 
 

@@ -17,7 +17,6 @@ bench/api::
 import argparse
 import http.client
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -25,31 +24,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import PYTHON, REPO, free_port, log, manage
+from common import PYTHON, REPO, free_port, log, manage, server_environment
 
 SETTINGS = {"CONN_MAX_AGE=0": "0", "CONN_MAX_AGE=600": "600", "default": None}
 
 
 def environment(database: str, workdir: Path, conn_max_age: str | None) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    for name in ("DEBUG", "CONN_MAX_AGE", "DATABASE_POOLER", "METRICS_TOKEN"):
-        env.pop(name, None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="patchserver.settings",
-        DJANGO_SECRET_KEY="benchmark-only-secret-key-0123456789abcdefghijklmnop",  # noqa: S106
-        DATABASE_URL=database,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        STATIC_ROOT=str(workdir / "static"),
-        PATCHSERVER_DATA_DIR=str(workdir / "data"),
-        LOG_LEVEL="WARNING",
-        GUNICORN_ACCESS_LOG="",
-        WEB_CONCURRENCY="1",
-    )
-    if conn_max_age is not None:
-        env["CONN_MAX_AGE"] = conn_max_age
-    return env
+    # One worker per server: the three servers take turns on the two cores.
+    return {
+        **server_environment(database, workdir, conn_max_age),
+        "WEB_CONCURRENCY": "1",
+    }
 
 
 def get(port: int, path: str) -> float:

@@ -23,7 +23,6 @@ about 2.4 GB and, on two busy cores, 13 minutes to generate.
 
 import argparse
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -41,6 +40,7 @@ from common import (
     log,
     manage,
     recreate_database,
+    server_environment,
     vacuum_analyze,
 )
 
@@ -49,23 +49,8 @@ LIST_ID = "scale.lists.example.org"
 
 
 def environment(database: str, workdir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    for name in ("DEBUG", "CONN_MAX_AGE", "DATABASE_POOLER", "WEB_CONCURRENCY"):
-        env.pop(name, None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="patchserver.settings",
-        DJANGO_SECRET_KEY="benchmark-only-secret-key-0123456789abcdefghijklmnop",  # noqa: S106
-        DATABASE_URL=database,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        SECURE_HSTS_SECONDS="0",
-        STATIC_ROOT=str(workdir / "static"),
-        PATCHSERVER_DATA_DIR=str(workdir / "data"),
-        LOG_LEVEL="WARNING",
-        GUNICORN_ACCESS_LOG="",
-    )
+    env = server_environment(database, workdir)
+    env.pop("WEB_CONCURRENCY", None)
     return env
 
 

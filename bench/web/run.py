@@ -29,7 +29,6 @@ recreated on every run.
 import argparse
 import http.client
 import json
-import os
 import re
 import socket
 import statistics
@@ -52,6 +51,7 @@ from common import (
     log,
     manage,
     recreate_database,
+    server_environment,
     vacuum_analyze,
 )
 
@@ -278,24 +278,7 @@ def bench_size(args, messages: int, cache: Path) -> dict:
     name = f"{args.db_prefix}_{messages}"
     if not args.reuse:
         recreate_database(f"{args.server}/{name}")
-    static_root = cache / "static"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{args.server}/{name}",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnop",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "STATIC_ROOT": str(static_root),
-        "PATCHSERVER_DATA_DIR": str(cache / "data"),
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("DEBUG", None)
-    env.pop("CONN_MAX_AGE", None)
-    if args.conn_max_age:
-        env["CONN_MAX_AGE"] = args.conn_max_age
+    env = server_environment(f"{args.server}/{name}", cache, args.conn_max_age)
     if args.reuse:
         run_manage(env, "migrate", "--noinput", "-v0")
     else:
