@@ -32,7 +32,6 @@ from apps.patches.models import Patch, Series, SeriesReference
 from apps.patches.services.series_claims import (
     MAX_MSGID,
     claims,
-    series_claimants,
     series_take_claims,
 )
 from apps.patches.services.series_merge import series_merge
@@ -69,9 +68,7 @@ def series_by_reference(
     an earlier version from taking that version's patches (a Deviation, see
     docs/architecture.md).
     """
-    found = series_claimants(
-        project=project, msgids=msgids, version=version, versioned=versioned
-    )
+    found, _ = claims(project, msgids, version, versioned)
     return found[0][1] if found else None
 
 

@@ -14,29 +14,17 @@ from apps.projects.models import Project
 MAX_MSGID = 255
 
 
-def series_claimants(
-    *,
-    project: Project,
-    msgids: Sequence[str],
-    version: int | None = None,
-    versioned: bool = False,
-) -> list[tuple[int, Series]]:
-    """Return (position in ``msgids``, series) of each series a mail may join.
-
-    In the order of ``msgids``, each series once, under the rules of
-    ``series_by_reference`` (which takes the first).
-    """
-    return claims(project, msgids, version, versioned)[0]
-
-
 def claims(
     project: Project, msgids: Sequence[str], version: int | None, versioned: bool
 ) -> tuple[list[tuple[int, Series]], list[str]]:
     """Return the claimants a mail may join, and the ids claimed by revisions.
 
-    The latter are the mail's own id and the one it answers when claimed by
-    a series of a later version that does not hold them: a revision that
-    answers them and came first (``series_take_claims``).
+    Claimants are (position in ``msgids``, series), each series once, in
+    the order of ``msgids``, under the rules of ``series_by_reference``
+    (which takes the first). The ids claimed by revisions are the mail's
+    own id and the one it answers when claimed by a series of a later
+    version that does not hold them: a revision that answers them and came
+    first (``series_take_claims``).
     """
     wanted = list(dict.fromkeys(msgid[:MAX_MSGID] for msgid in msgids))
     found = fixed_sql.series_by_references(project_id=project.pk, msgids=wanted)
