@@ -40,13 +40,14 @@ class Outcome:
     form: BulkUpdateForm | None = None
 
 
-def selected_patch_ids(post) -> list[int]:
+def selected_ids(post, prefix: str = "patch_id:") -> list[int]:
+    """Return the ids of the ticked ``<prefix><id>`` checkboxes of a list form."""
     ids = []
     for key, value in post.items():
-        if key.startswith("patch_id:") and value:
-            patch_id = parse_id(key.removeprefix("patch_id:"))
-            if patch_id is not None:
-                ids.append(patch_id)
+        if key.startswith(prefix) and value:
+            object_id = parse_id(key.removeprefix(prefix))
+            if object_id is not None:
+                ids.append(object_id)
     return ids
 
 
@@ -57,7 +58,7 @@ def requested_action(post) -> str:
 
 
 def _selected(post) -> list[Patch]:
-    return patches_by_ids(selected_patch_ids(post))
+    return patches_by_ids(selected_ids(post))
 
 
 def apply_list_action(

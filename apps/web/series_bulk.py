@@ -6,48 +6,30 @@ the patch edit rule for every patch); the page reports each series that
 was refused. Series of other projects are ignored.
 """
 
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 
-from apps.ids import parse_id
 from apps.patches import selectors as patch_selectors
 from apps.patches.exceptions import PatchError
 from apps.patches.services.series_updates import series_update
 from apps.people import selectors as people_selectors
+from apps.web.bulk import Outcome, selected_ids
 from apps.web.forms import BulkUpdateForm
 
 PREFIX = "series_id:"
 
 
-@dataclass
-class SeriesOutcome:
-    errors: list[str] = field(default_factory=list)
-    form: BulkUpdateForm | None = None
-
-
-def selected_series_ids(post) -> list[int]:
-    ids = []
-    for key, value in post.items():
-        if key.startswith(PREFIX) and value:
-            series_id = parse_id(key.removeprefix(PREFIX))
-            if series_id is not None:
-                ids.append(series_id)
-    return ids
-
-
-def apply_series_action(request, *, project, states) -> SeriesOutcome:
+def apply_series_action(request, *, project, states) -> Outcome:
     """Run the posted update on the selected series of ``project``."""
     if request.POST.get("action", "").strip().lower() != "update":
-        return SeriesOutcome()
+        return Outcome()
     delegates = people_selectors.project_delegate_choices(project.pk)
     form = BulkUpdateForm(request.POST, states=states, delegates=delegates)
     if not form.is_valid():
-        return SeriesOutcome(["The submitted form data was invalid"], form)
-    chosen = patch_selectors.series_by_ids(project, selected_series_ids(request.POST))
+        return Outcome(["The submitted form data was invalid"], form)
+    chosen = patch_selectors.series_by_ids(project, selected_ids(request.POST, PREFIX))
     if not chosen:
         messages.warning(request, "No series selected; nothing updated")
-        return SeriesOutcome()
+        return Outcome()
     changes = form.changes()
     errors = []
     updated = 0
@@ -62,4 +44,4 @@ def apply_series_action(request, *, project, states) -> SeriesOutcome:
         messages.success(request, f"{updated} series updated")
     else:
         messages.warning(request, "No series updated")
-    return SeriesOutcome(errors)
+    return Outcome(errors)

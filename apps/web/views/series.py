@@ -11,9 +11,10 @@ from apps.patches import selectors as patch_selectors
 from apps.patches.interdiff import entry_heading
 from apps.people import selectors as people_selectors
 from apps.web import commands
+from apps.web.bulk import Outcome
 from apps.web.forms import BulkUpdateForm
 from apps.web.rows import RowOptions, patch_rows_html
-from apps.web.series_bulk import SeriesOutcome, apply_series_action
+from apps.web.series_bulk import apply_series_action
 from apps.web.series_listing import build_series_list
 from apps.web.series_rows import series_rows_html
 from apps.web.views.common import project_or_404, site_base_url
@@ -23,7 +24,7 @@ from apps.web.views.common import project_or_404, site_base_url
 def series_list(request, project_id):
     project = project_or_404(project_id)
     states = patch_selectors.state_list()
-    outcome = SeriesOutcome()
+    outcome = Outcome()
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
