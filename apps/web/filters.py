@@ -194,12 +194,7 @@ class PatchListFilterSet(patch_filters.PatchFilterSet):
             del self.filters["delegate"]
 
     def page_size(self) -> int:
-        """Return the rows per page: the user's profile's, else the site's."""
-        user = self.request.user
-        if user.is_authenticated:
-            # Clamped again here: rows written before the bound was enforced.
-            return min(max(1, user.items_per_page), MAX_ITEMS_PER_PAGE)
-        return max(1, settings.DEFAULT_ITEMS_PER_PAGE)
+        return list_page_size(self.request)
 
     def filter_queryset(self, queryset):
         if self.forced_delegate is not None:
@@ -335,3 +330,12 @@ def filter_form(filterset: PatchListFilterSet) -> FilterForm:
             form_value=_choice_value(delegate),
         ),
     )
+
+
+def list_page_size(request) -> int:
+    """Return the rows per page of a list: the user's profile's, else the site's."""
+    user = request.user
+    if user.is_authenticated:
+        # Clamped again here: rows written before the bound was enforced.
+        return min(max(1, user.items_per_page), MAX_ITEMS_PER_PAGE)
+    return max(1, settings.DEFAULT_ITEMS_PER_PAGE)

@@ -10,13 +10,12 @@ import datetime as dt
 from urllib.parse import urlencode
 
 import django_filters
-from django.conf import settings
 
 from apps.ids import parse_id
 from apps.patches import filters as patch_filters
 from apps.patches.models import State
-from apps.people.models import MAX_ITEMS_PER_PAGE, Person
-from apps.web.filters import SubmitterField, SummaryItem, _TextField
+from apps.people.models import Person
+from apps.web.filters import SubmitterField, SummaryItem, _TextField, list_page_size
 
 FILTER_PARAMS = ("submitter", "state", "version", "complete", "since", "before", "q")
 # The state filter's value for series a newer version replaced.
@@ -99,10 +98,7 @@ class SeriesListFilterSet(patch_filters.SeriesFilterSet):
         self.filters["state"].extra["states"] = states
 
     def page_size(self) -> int:
-        user = self.request.user
-        if user.is_authenticated:
-            return min(max(1, user.items_per_page), MAX_ITEMS_PER_PAGE)
-        return max(1, settings.DEFAULT_ITEMS_PER_PAGE)
+        return list_page_size(self.request)
 
     def chosen(self) -> dict:
         self.qs  # noqa: B018 - cleans the form

@@ -4,7 +4,7 @@
 ``text`` finds, or raises ``SearchError`` with a message for the user. The
 REST API's ``search=``, the web list's search box and the list feeds all
 call it. The grammar is in ``syntax``, each prefix's meaning in ``terms``,
-and the help page (``templates/patchserver/search_help.html``) documents
+and the help page (``templates/search_help.html``) documents
 both.
 """
 

@@ -8,13 +8,12 @@ from django.db import transaction
 from apps.patches.exceptions import SeriesUpdateForbidden, VersionLinkForbidden
 from apps.patches.models import Patch, Series, State
 from apps.patches.rules import can_edit_patch, can_link_versions
+from apps.patches.series_state import SUPERSEDED
 from apps.patches.services.updates import UNSET, Unset, patch_update
 from apps.patches.services.versions import series_set_previous_version
 from apps.people.models import User
 
 logger = logging.getLogger(__name__)
-
-SUPERSEDED = "superseded"
 
 
 @transaction.atomic

@@ -126,13 +126,14 @@ def _event_entry(event: Event, series: Series) -> Entry:
         else _series_page(series)
     )
     who = event.actor.username if event.actor is not None else ""
+    text = _event_text(event, series)
     return Entry(
         id=tag_uri(event.date, f"event/{event.pk}"),
-        title=_event_text(event, series),
+        title=text,
         link=link,
         updated=event.date,
         author=who or _sender(series.submitter),
-        summary=html_summary([_event_text(event, series)]),
+        summary=html_summary([text]),
         categories=(event.category,),
     )
 
