@@ -7,7 +7,7 @@ number of queries whatever the page's length. The series page shows its
 patches as the patch list's rows (state, checks, tags) in series order.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django.db.models import Count, QuerySet
 
@@ -19,7 +19,12 @@ from apps.patches.selectors.versions import (
     series_versions,
     with_superseded,
 )
-from apps.patches.series_state import SeriesState, StateCount
+from apps.patches.series_state import (
+    SeriesState,
+    StateCount,
+    rank_states,
+    rank_states_by_series,
+)
 from apps.projects.models import Project
 
 # What a list row shows of the series and of its cover letter.
@@ -84,14 +89,15 @@ def series_list_page(
         row.version_count = versions.get(row.lineage, 1)
         # ``superseded`` is with_superseded()'s annotation.
         superseded = bool(row.superseded)  # type: ignore[attr-defined]
-        row.state = SeriesState(tuple(counts.get(row.pk, ())), superseded)
+        row.state = SeriesState(counts.get(row.pk, ()), superseded)
     return rows
 
 
-def _state_counts(series_ids: list[int], states: list[State]) -> dict[int, list]:
+def _state_counts(
+    series_ids: list[int], states: list[State]
+) -> dict[int, tuple[StateCount, ...]]:
     """Return each series' ``StateCount``s, most frequent first (one query)."""
     by_id = {state.pk: state for state in states}
-    found: dict[int, list] = defaultdict(list)
     rows = (
         Patch.objects.filter(series_id__in=series_ids)
         .order_by()
@@ -99,13 +105,11 @@ def _state_counts(series_ids: list[int], states: list[State]) -> dict[int, list]
         .annotate(n=Count("id"))
         .values_list("series_id", "state_id", "n")
     )
+    counted = []
     for series_id, state_id, count in rows:
         state = by_id[state_id]
-        found[series_id].append((-count, state.ordering, state.slug, state.name))
-    return {
-        key: [StateCount(slug, name, -count) for count, _, slug, name in sorted(value)]
-        for key, value in found.items()
-    }
+        counted.append((series_id, state.ordering, state.slug, state.name, count))
+    return rank_states_by_series(counted)
 
 
 def series_page(series_id: int) -> Series | None:
@@ -151,11 +155,8 @@ def _state_of(rows: list[PatchRow], superseded: bool) -> SeriesState:
     counted = Counter(
         (row.state_ordering, row.state_slug, row.state_name) for row in rows
     )
-    counts = sorted(
-        (-count, ordering, StateCount(slug, name, count))
-        for (ordering, slug, name), count in counted.items()
-    )
-    return SeriesState(tuple(found for *_, found in counts), superseded)
+    counts = rank_states((*state, count) for state, count in counted.items())
+    return SeriesState(counts, superseded)
 
 
 def series_pair(series_id: int, other_id: int) -> tuple[Series, Series] | None:

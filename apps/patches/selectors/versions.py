@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from apps.patches.models import Patch, Series
-from apps.patches.series_state import SeriesState, StateCount
+from apps.patches.series_state import SeriesState, StateCount, rank_states_by_series
 
 # What a version row loads: enough for its links and an embedded form.
 _VERSION_FIELDS = (
@@ -61,23 +61,20 @@ def series_next_version(series: Series) -> Series | None:
     )
 
 
-def _state_counts(series_ids: list[int]) -> dict[int, list[StateCount]]:
+def _state_counts(series_ids: list[int]) -> dict[int, tuple[StateCount, ...]]:
     rows = (
         Patch.objects.filter(series_id__in=series_ids)
         .order_by()
-        .values_list("series_id", "state__slug", "state__name", "state__ordering")
+        .values_list("series_id", "state__ordering", "state__slug", "state__name")
         .annotate(n=Count("id"))
     )
-    found: dict[int, list[tuple]] = defaultdict(list)
-    for series_id, slug, name, ordering, count in rows:
-        found[series_id].append((-count, ordering, StateCount(slug, name, count)))
-    return {key: [row[2] for row in sorted(value)] for key, value in found.items()}
+    return rank_states_by_series(rows)
 
 
 def series_state(series: Series) -> SeriesState:
-    counts = _state_counts([series.pk]).get(series.pk, [])
+    counts = _state_counts([series.pk]).get(series.pk, ())
     superseded = Series.objects.filter(previous_version_id=series.pk).exists()
-    return SeriesState(tuple(counts), superseded)
+    return SeriesState(counts, superseded)
 
 
 def with_superseded(series: QuerySet[Series]) -> QuerySet[Series]:
@@ -113,6 +110,6 @@ def attach_series_versions(series_rows: list[Series]) -> list[Series]:
         series.previous_version_row = by_id.get(series.previous_version_id)  # type: ignore[arg-type]
         series.next_version_row = newer
         series.state = SeriesState(
-            tuple(counts.get(series.pk, [])), superseded=newer is not None
+            counts.get(series.pk, ()), superseded=newer is not None
         )
     return series_rows
