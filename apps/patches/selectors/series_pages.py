@@ -17,6 +17,7 @@ from apps.patches.selectors.rows import PatchRow, series_member_rows
 from apps.patches.selectors.versions import (
     series_state,
     series_versions,
+    set_version_rows,
     with_superseded,
 )
 from apps.patches.series_state import (
@@ -126,12 +127,7 @@ def series_page(series_id: int) -> Series | None:
     )
     if found is None:
         return None
-    family = series_versions(found)
-    by_id = {row.pk: row for row in family}
-    newer = [row for row in family if row.previous_version_id == found.pk]
-    found.versions = family
-    found.previous_version_row = by_id.get(found.previous_version_id)  # type: ignore[arg-type]
-    found.next_version_row = newer[-1] if newer else None
+    set_version_rows(found, series_versions(found))
     return found
 
 

@@ -38,6 +38,17 @@ def _next_of(series: Series, family: Iterable[Series]) -> Series | None:
     return max(following, key=_sort_key) if following else None
 
 
+def set_version_rows(series: Series, family: list[Series]) -> None:
+    """Set ``versions``, ``previous_version_row`` and ``next_version_row``.
+
+    ``family`` is every version of ``series`` (itself included), oldest first.
+    """
+    by_id = {row.pk: row for row in family}
+    series.versions = family
+    series.previous_version_row = by_id.get(series.previous_version_id)  # type: ignore[arg-type]
+    series.next_version_row = _next_of(series, family)
+
+
 def series_versions(series: Series) -> list[Series]:
     """Return every version of ``series`` (itself included), oldest first."""
     if series.lineage is None:
@@ -104,12 +115,7 @@ def attach_series_versions(series_rows: list[Series]) -> list[Series]:
     counts = _state_counts([s.pk for s in series_rows])
     for series in series_rows:
         family = sorted(families.get(series.lineage, [series]), key=_sort_key)  # type: ignore[arg-type]
-        by_id = {row.pk: row for row in family}
-        newer = _next_of(series, family)
-        series.versions = family
-        series.previous_version_row = by_id.get(series.previous_version_id)  # type: ignore[arg-type]
-        series.next_version_row = newer
-        series.state = SeriesState(
-            counts.get(series.pk, ()), superseded=newer is not None
-        )
+        set_version_rows(series, family)
+        superseded = series.next_version_row is not None
+        series.state = SeriesState(counts.get(series.pk, ()), superseded)
     return series_rows
