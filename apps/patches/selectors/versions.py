@@ -29,13 +29,14 @@ def _version_rows() -> QuerySet[Series]:
     return Series.objects.select_related("project").only(*_VERSION_FIELDS)
 
 
-def _sort_key(series: Series) -> tuple:
+def version_order(series: Series) -> tuple:
+    """Sort key of the versions of a series: by version, then date, then id."""
     return (series.version, series.date, series.pk)
 
 
 def _next_of(series: Series, family: Iterable[Series]) -> Series | None:
     following = [s for s in family if s.previous_version_id == series.pk]
-    return max(following, key=_sort_key) if following else None
+    return max(following, key=version_order) if following else None
 
 
 def set_version_rows(series: Series, family: list[Series]) -> None:
@@ -53,7 +54,7 @@ def series_versions(series: Series) -> list[Series]:
     """Return every version of ``series`` (itself included), oldest first."""
     if series.lineage is None:
         return [series]
-    return sorted(_version_rows().filter(lineage=series.lineage), key=_sort_key)
+    return sorted(_version_rows().filter(lineage=series.lineage), key=version_order)
 
 
 def series_previous_version(series: Series) -> Series | None:
@@ -114,7 +115,7 @@ def attach_series_versions(series_rows: list[Series]) -> list[Series]:
             families[row.lineage].append(row)  # type: ignore[index]
     counts = _state_counts([s.pk for s in series_rows])
     for series in series_rows:
-        family = sorted(families.get(series.lineage, [series]), key=_sort_key)  # type: ignore[arg-type]
+        family = sorted(families.get(series.lineage, [series]), key=version_order)  # type: ignore[arg-type]
         set_version_rows(series, family)
         superseded = series.next_version_row is not None
         series.state = SeriesState(counts.get(series.pk, ()), superseded)

@@ -30,6 +30,7 @@ from apps.patches.models import (
     SeriesReference,
     SeriesThreadReference,
 )
+from apps.patches.selectors.versions import version_order
 from apps.patches.versions import change_id, name_key, nearest_references
 
 # Longer chains than this are not followed (a guard, never reached by mail).
@@ -109,10 +110,6 @@ def _answering_ids(series: Series) -> set[int]:
     )
 
 
-def _sort_key(series: Series) -> tuple:
-    return (series.version, series.date, series.pk)
-
-
 def best_previous(series: Series) -> Series | None:
     """Return the series the rules above make ``series``'s previous version."""
     others = Series.objects.filter(project_id=series.project_id).exclude(pk=series.pk)
@@ -126,7 +123,7 @@ def best_previous(series: Series) -> Series | None:
                 _same_sender(series), pk__in=answered, version__lt=series.version
             ).first()
         )
-    return max(filter(None, found), key=_sort_key, default=None)
+    return max(filter(None, found), key=version_order, default=None)
 
 
 def _possible_next_versions(series: Series) -> list[Series]:
