@@ -17,7 +17,7 @@ links in every order. A link a maintainer set (``previous_version_manual``)
 is never recomputed.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 from django.db.models import Q
@@ -258,9 +258,15 @@ def series_relink(*, series: Series) -> list[tuple[Series, int | None]]:
     return changes
 
 
-def _root(series_id: int) -> int:
+def _back_to_root(series_id: int) -> Iterator[int]:
+    """Yield ``series_id``, then its previous version's, and so on to the oldest.
+
+    Stops before a series met already (a loop) and after MAX_CHAIN links;
+    reads one link per step, so a caller that stops early reads no further.
+    """
     seen = {series_id}
     current = series_id
+    yield current
     for _ in range(MAX_CHAIN):
         previous = (
             Series.objects.filter(pk=current)
@@ -268,10 +274,10 @@ def _root(series_id: int) -> int:
             .first()
         )
         if previous is None or previous in seen:
-            return current
+            return
         seen.add(previous)
         current = previous
-    return current
+        yield current
 
 
 def _tree(root: int) -> set[int]:
@@ -296,7 +302,7 @@ def refresh_lineages(series_ids: Iterable[int]) -> None:
     for series_id in series_ids:
         if series_id in done:
             continue
-        root = _root(series_id)
+        *_, root = _back_to_root(series_id)
         members = _tree(root)
         done |= members
         lineage = root if len(members) > 1 else None
@@ -307,22 +313,7 @@ def refresh_lineages(series_ids: Iterable[int]) -> None:
 
 def _is_after(series: Series, previous: Series) -> bool:
     """Return whether ``previous`` descends from ``series`` (a link would loop)."""
-    return _root_path_contains(previous.pk, series.pk)
-
-
-def _root_path_contains(start: int, wanted: int) -> bool:
-    current: int | None = start
-    seen: set[int] = set()
-    while current is not None and current not in seen and len(seen) < MAX_CHAIN:
-        if current == wanted:
-            return True
-        seen.add(current)
-        current = (
-            Series.objects.filter(pk=current)
-            .values_list("previous_version_id", flat=True)
-            .first()
-        )
-    return False
+    return series.pk in _back_to_root(previous.pk)
 
 
 @transaction.atomic
