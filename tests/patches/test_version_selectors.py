@@ -8,7 +8,6 @@ from apps.patches.models import Series, State
 from apps.patches.selectors import (
     attach_series_versions,
     series_next_version,
-    series_previous_version,
     series_state,
     series_versions,
     with_superseded,
@@ -59,13 +58,11 @@ def test_a_series_with_a_newer_version_is_superseded():
     assert flagged == {old.pk: True, new.pk: False}
 
 
-def test_versions_previous_and_next_of_one_series():
+def test_versions_and_next_version_of_one_series():
     project = ProjectFactory()
     first, second, third = chain(project, 3)
     assert series_versions(second) == [first, second, third]
-    assert series_previous_version(second) == first
     assert series_next_version(second) == third
-    assert series_previous_version(first) is None
     assert series_next_version(third) is None
     lone = series_with(project, "new")
     assert series_versions(lone) == [lone]

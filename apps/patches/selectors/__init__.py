@@ -85,7 +85,6 @@ from apps.patches.selectors.submissions import (
 from apps.patches.selectors.versions import (
     attach_series_versions,
     series_next_version,
-    series_previous_version,
     series_state,
     series_versions,
     with_superseded,
@@ -148,7 +147,6 @@ __all__ = [
     "series_page",
     "series_pair",
     "series_patch_rows",
-    "series_previous_version",
     "series_state",
     "series_versions",
     "state_get",

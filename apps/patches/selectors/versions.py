@@ -57,12 +57,6 @@ def series_versions(series: Series) -> list[Series]:
     return sorted(_version_rows().filter(lineage=series.lineage), key=version_order)
 
 
-def series_previous_version(series: Series) -> Series | None:
-    if series.previous_version_id is None:
-        return None
-    return _version_rows().filter(pk=series.previous_version_id).first()
-
-
 def series_next_version(series: Series) -> Series | None:
     """Return the newest series that names ``series`` as its previous version."""
     return (
