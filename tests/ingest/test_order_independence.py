@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from apps.events.models import Event
 from apps.ingest.expiry import pending_expire
 from apps.ingest.models import PendingMail
+from apps.ingest.parents import first_unknown
 from apps.ingest.results import Outcome
 from apps.ingest.services import ingest_message
 from apps.patches.models import CoverComment, Patch, PatchComment, Series
@@ -342,3 +343,39 @@ def test_an_archive_run_releases_a_reply_an_earlier_delivery_kept(
         "<r@x>"
     ]
     assert not PendingMail.objects.exists()
+
+
+def test_reply_to_a_v2_cover_below_two_comments_on_the_v1_cover_is_stored_at_once(
+    test_project,
+):
+    # The v2 cover answers the second of two stored comments on the v1 cover:
+    # every mail the reply's References name is stored, so nothing can come
+    # that upstream's search would prefer to the v2 cover.
+    list_id = test_project.listid
+    v1_cover = make_mail("A series.", subject="[PATCH 0/1] fix y", msgid="<c1@x>")
+    ingest_message(v1_cover, list_id=list_id)
+    ingest_message(reply("<a@x>", "<c1@x>"), list_id=list_id)
+    ingest_message(reply("<b@x>", "<c1@x>", "<a@x>"), list_id=list_id)
+    ingest_message(cover_mail("<c2@x>", "<c1@x>", "<a@x>", "<b@x>"), list_id=list_id)
+    result = ingest_message(
+        reply("<r@x>", "<c1@x>", "<a@x>", "<b@x>", "<c2@x>"), list_id=list_id
+    )
+    assert result.outcome is Outcome.COVER_COMMENT
+    assert result.obj.cover.msgid == "<c2@x>"
+    assert not PendingMail.objects.exists()
+
+
+def test_two_stored_comments_on_one_patch_or_cover_are_both_known(test_project):
+    # Asked directly: in a delivery a stored comment on a patch gives the
+    # reply its parent before the mails beyond a cover letter are looked up.
+    list_id = test_project.listid
+    ingest_message(patch(), list_id=list_id)
+    ingest_message(reply("<pa@x>", "<p@x>"), list_id=list_id)
+    ingest_message(reply("<pb@x>", "<p@x>", "<pa@x>"), list_id=list_id)
+    ingest_message(cover_mail("<c@x>"), list_id=list_id)
+    ingest_message(reply("<ca@x>", "<c@x>"), list_id=list_id)
+    ingest_message(reply("<cb@x>", "<c@x>", "<ca@x>"), list_id=list_id)
+    assert PatchComment.objects.count() == CoverComment.objects.count() == 2
+    stored = ["<pb@x>", "<pa@x>", "<p@x>", "<cb@x>", "<ca@x>", "<c@x>"]
+    assert first_unknown(test_project.pk, stored) is None
+    assert first_unknown(test_project.pk, [*stored, "<gone@x>"]) == "<gone@x>"
