@@ -172,7 +172,7 @@ def _patch_context(request, patch, form, errors) -> dict:
             else []
         ),
         "comment_api_kind": "patches",
-        **_apply_commands(base, patch, patch.series),
+        **commands.page_commands(base, patch=patch, series=patch.series),
     }
 
 
@@ -186,22 +186,6 @@ def _neighbours(patch, members: list) -> dict:
         "previous_patch": members[index - 1] if index > 0 else None,
         "next_patch": members[index + 1] if index + 1 < len(members) else None,
     }
-
-
-def _apply_commands(base: str, patch, series) -> dict:
-    """Return the page's copyable commands for ``patch`` and ``series`` (if any)."""
-    found = {}
-    if patch is not None:
-        found["patch_apply_command"] = commands.apply_mbox(
-            base + links.patch_mbox_path(patch)
-        )
-        found["patch_git_pw_command"] = commands.git_pw_apply("patch", patch.pk)
-    if series is not None:
-        found["series_apply_command"] = commands.apply_mbox(
-            base + links.series_mbox_path(series)
-        )
-        found["series_git_pw_command"] = commands.git_pw_apply("series", series.pk)
-    return found
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -235,6 +219,6 @@ def cover_detail(request, project_id, msgid):
             "series_patches": series_patches,
             "archive_url": links.list_archive_url(project, cover.msgid),
             "comment_api_kind": "covers",
-            **_apply_commands(site_base_url(request), None, series),
+            **commands.page_commands(site_base_url(request), series=series),
         },
     )

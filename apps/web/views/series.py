@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from apps.patches import links, rules
+from apps.patches import rules
 from apps.patches import selectors as patch_selectors
 from apps.patches.interdiff import entry_heading
 from apps.people import selectors as people_selectors
@@ -51,18 +51,11 @@ def series_list(request, project_id):
     return render(request, "series/list.html", page)
 
 
-def _commands(request, series) -> dict:
-    """Return the copyable commands: curl | git am, git-pw and b4."""
-    base = site_base_url(request)
-    first = series.cover_letter
-    msgid = first.msgid if first is not None else None
-    return {
-        "series_apply_command": commands.apply_mbox(
-            base + links.series_mbox_path(series)
-        ),
-        "series_git_pw_command": commands.git_pw_apply("series", series.pk),
-        "series_b4_command": commands.b4_am(msgid) if msgid else None,
-    }
+def _b4_msgid(series, rows) -> str | None:
+    """Return the message b4 starts the series from: its cover, else its first patch."""
+    if series.cover_letter is not None:
+        return series.cover_letter.msgid
+    return rows[0].msgid if rows else None
 
 
 def _series_or_404(series_id: int):
@@ -95,10 +88,12 @@ def series_detail(request, series_id):
         "can_link_versions": rules.can_link_versions(request.user, series),
         "tags": tags,
         "nav": "series",
-        **_commands(request, series),
+        **commands.page_commands(
+            site_base_url(request),
+            series=series,
+            series_msgid=_b4_msgid(series, rows),
+        ),
     }
-    if rows and series.cover_letter is None:
-        context["series_b4_command"] = commands.b4_am(rows[0].msgid)
     return render(request, "series/detail.html", context)
 
 
