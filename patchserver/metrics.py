@@ -38,6 +38,7 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from apps.ingest.models import PendingMail
+from apps.job_queue import uses_database_queue
 from apps.patches.models import Cover, CoverComment, Patch, PatchComment
 from patchserver.health import PATHS as HEALTH_PATHS
 
@@ -70,8 +71,7 @@ def _stored() -> Metric:
 
 
 def _queued_jobs() -> int | None:
-    backend = settings.TASKS["default"]["BACKEND"]
-    if not backend.startswith("django_tasks_db."):
+    if not uses_database_queue():
         return None
     from django_tasks_db.models import DBTaskResult
 

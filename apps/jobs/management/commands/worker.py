@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.tasks import task_backends
 
-_DATABASE = "django_tasks_db.backend.DatabaseBackend"
+from apps.job_queue import uses_database_queue
+
 _RQ = "django_tasks_rq.backend.RQBackend"
 
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         self, *args: Any, batch: bool, max_tasks: int | None, verbosity: int, **_: Any
     ) -> None:
         path = _backend_path()
-        if path == _DATABASE:
+        if uses_database_queue():
             options: dict[str, Any] = {
                 "batch": batch,
                 "reload": False,

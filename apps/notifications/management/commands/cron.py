@@ -13,10 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.tasks import task_backends
-from django_tasks_db.backend import DatabaseBackend
 
 from apps.ingest.expiry import pending_expire
+from apps.job_queue import uses_database_queue
 from apps.notifications.tasks import send_digests
 from apps.people.services import confirmations_expire
 from apps.webhooks.services import deliveries_prune
@@ -33,7 +32,7 @@ class Command(BaseCommand):
         confirmations, accounts = confirmations_expire()
         expired = pending_expire()
         deliveries = deliveries_prune()
-        if isinstance(task_backends["default"], DatabaseBackend):
+        if uses_database_queue():
             call_command(
                 "prune_db_task_results",
                 min_age_days=settings.TASKS_RESULT_DAYS,
