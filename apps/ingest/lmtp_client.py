@@ -32,14 +32,26 @@ class ServerUnavailable(Exception):
     """The server did not take the mail; it may be stored here instead."""
 
 
+def host_and_port(value: str) -> tuple[str, int] | None:
+    """Split ``HOST:PORT`` (``[::1]:2525`` for IPv6; no host is 127.0.0.1).
+
+    Return None when ``value`` is not one. The server's ``--bind`` is read
+    here too.
+    """
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or int(port) > 65535:
+        return None
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
 def parse_address(server: str) -> tuple[str, int]:
     """Return (host, port) for ``HOST:PORT``, or (path, 0) for a Unix socket."""
     if server.startswith("/"):
         return server, 0
-    host, sep, port = server.rpartition(":")
-    if not sep or not port.isdigit():
+    address = host_and_port(server)
+    if address is None:
         raise ServerUnavailable(f"{server!r} is neither HOST:PORT nor a socket path")
-    return host.strip("[]") or "127.0.0.1", int(port)
+    return address
 
 
 def recipient_for(list_id: str | None) -> str:

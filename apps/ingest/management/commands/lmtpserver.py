@@ -23,20 +23,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.ingest.lmtp import ConfigurationError, Handler, LMTPServer, Policy
+from apps.ingest.lmtp_client import host_and_port
 from apps.ingest.lmtp_pool import WorkerPool, warm_up
 
 logger = logging.getLogger(__name__)
 
 # Longest wait, on shutdown, for the mails being stored.
 DRAIN_SECONDS = 600
-
-
-def parse_bind(value: str) -> tuple[str, int]:
-    """Split ``HOST:PORT`` (``[::1]:2525`` for IPv6) into its parts."""
-    host, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit() or int(port) > 65535:
-        raise CommandError(f"--bind must be HOST:PORT, not {value!r}")
-    return host.strip("[]") or "127.0.0.1", int(port)
 
 
 class Command(BaseCommand):
@@ -79,7 +72,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--mode must be octal, not {options['mode']!r}"
             ) from exc
-        bind = None if options["socket"] else parse_bind(options["bind"])
+        bind = None
+        if not options["socket"]:
+            bind = host_and_port(options["bind"])
+            if bind is None:
+                raise CommandError(f"--bind must be HOST:PORT, not {options['bind']!r}")
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's chatter
         warm_up()
         pool = WorkerPool(workers)
