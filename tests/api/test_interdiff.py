@@ -1,6 +1,8 @@
 """GET /api/1.5/series/<id>/interdiff/?against=<id>: text, or JSON on request."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CoverFactory, PatchFactory, SeriesFactory
 
@@ -99,3 +101,22 @@ def test_an_unknown_series_is_a_404(api, pair):
     v1, _, _, _ = pair
     response = api.get(f"/api/1.5/series/999999/interdiff/?against={v1.pk}")
     assert response.status_code == 404
+
+
+def test_the_two_series_are_read_in_one_query(api, pair):
+    v1, v2, _, _ = pair
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(f"/api/1.5/series/{v2.pk}/interdiff/?against={v1.pk}")
+    assert response.status_code == 200
+    series_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "patches_series"' in query["sql"]
+    ]
+    assert len(series_reads) == 1
+
+
+def test_an_unknown_series_is_a_404_whatever_against_says(api):
+    for against in ("", "abc", "999998"):
+        response = api.get(f"/api/1.5/series/999999/interdiff/?against={against}")
+        assert response.status_code == 404

@@ -1,5 +1,7 @@
 """The interdiff of two versions of a series (API 1.5, patchserver's own)."""
 
+from typing import NoReturn
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics
@@ -48,19 +50,25 @@ class SeriesInterdiff(ApiViewMixin, generics.GenericAPIView):
     filter_backends = ()
 
     def get(self, request, pk, **kwargs):
-        series = patch_selectors.series_get(int(pk))
-        if series is None:
-            raise exceptions.NotFound("No series found.")
-        raw = request.query_params.get("against", "")
-        other_id = parse_id(raw.strip())
-        if other_id is None:
-            raise exceptions.ValidationError({"against": ["A series id is required."]})
-        pair = patch_selectors.series_pair(series.pk, other_id)
+        other_id = parse_id(request.query_params.get("against", ""))
+        pair = None
+        if other_id is not None:
+            pair = patch_selectors.series_pair(int(pk), other_id)
         if pair is None:
-            raise exceptions.ValidationError(
-                {"against": ["No series with this id in the same project."]}
-            )
+            _refuse(int(pk), other_id)
         result = patch_selectors.series_interdiff(*pair)
         if isinstance(request.accepted_renderer, JSONRenderer):
             return Response(interdiff.as_dict(result))
         return Response(interdiff.as_text(result))
+
+
+def _refuse(series_id: int, other_id: int | None) -> NoReturn:
+    """Say why there is no pair: an unknown series first, then ``against``."""
+    # Only a failed request reads the series apart from its pair.
+    if patch_selectors.series_get(series_id) is None:
+        raise exceptions.NotFound("No series found.")
+    if other_id is None:
+        raise exceptions.ValidationError({"against": ["A series id is required."]})
+    raise exceptions.ValidationError(
+        {"against": ["No series with this id in the same project."]}
+    )
