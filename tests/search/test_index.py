@@ -1,5 +1,8 @@
 """What a stored patch leaves for ``file:`` and ``diff:``, and filling older rows."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from apps.patches.models import Patch, PatchDiffText, PatchFile
 from apps.patches.search import apply_search
 from apps.patches.search.diffs import changed_lines, changed_paths
@@ -49,6 +52,42 @@ def test_patches_stored_without_the_index_are_filled_once(db):
     assert search_index_fill() == 0
     assert not PatchDiffText.objects.filter(patch=pull).exists()
     assert PatchFile.objects.count() == 1
+
+
+def unindexed_patches(count: int, project) -> list[Patch]:
+    return [
+        PatchFactory(project=project, diff=diff(f"dir/file{n}.c", "a();", "b();"))
+        for n in range(count)
+    ]
+
+
+def fill_queries() -> int:
+    with CaptureQueriesContext(connection) as queries:
+        search_index_fill()
+    return len(queries.captured_queries)
+
+
+def test_filling_costs_the_same_queries_for_one_patch_or_many(db):
+    project = ProjectFactory()
+    unindexed_patches(1, project)
+    one = fill_queries()
+    unindexed_patches(40, project)
+    many = fill_queries()
+    assert many == one
+    assert PatchDiffText.objects.count() == 41
+    assert PatchFile.objects.count() == 41
+
+
+def test_filling_in_several_batches_indexes_every_patch_once(db):
+    project = ProjectFactory()
+    patches = unindexed_patches(5, project)
+    PatchFactory(project=project, diff=None)
+    assert search_index_fill(batch=2) == 5
+    assert search_index_fill(batch=2) == 0
+    indexed = PatchDiffText.objects.values_list("patch_id", flat=True)
+    assert sorted(indexed) == [patch.pk for patch in patches]
+    assert found("file:dir/file4.c") == [patches[4].msgid]
+    assert found('diff:"b();"') == [patch.msgid for patch in patches]
 
 
 def test_paths_and_lines_come_from_the_hunks():
