@@ -78,7 +78,7 @@ def delivery_attempt(delivery_id: int) -> dt.datetime | None:
         _finish(delivery, Status.FAILED, "The hook is switched off.")
         return None
     if delivery.body is None:
-        delivery.body = event_body(delivery.event_id)
+        delivery.body = _render_once(delivery)
         if delivery.body is None:
             _finish(delivery, Status.FAILED, "The event no longer exists.")
             return None
@@ -102,6 +102,21 @@ def delivery_attempt(delivery_id: int) -> dt.datetime | None:
     delivery.next_attempt = retry_at
     _finish(delivery, Status.RETRYING, error)
     return retry_at
+
+
+def _render_once(delivery: WebhookDelivery) -> bytes | None:
+    """Render the delivery's event and hand the body to its other waiting deliveries.
+
+    Every hook of an event then gets the same bytes, and the event is
+    rendered once rather than once per hook. A delivery whose job already
+    read its row without a body renders its own, which it keeps for retries.
+    """
+    body = event_body(delivery.event_id)
+    if body is not None:
+        WebhookDelivery.objects.filter(
+            event_id=delivery.event_id, status=Status.PENDING, body__isnull=True
+        ).exclude(pk=delivery.pk).update(body=body)
+    return body
 
 
 def delivery_abandon(delivery_id: int, error: str) -> None:

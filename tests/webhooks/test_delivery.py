@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from apps.events.services import record_patch_created, record_series_created
 from apps.people.models import Person
+from apps.webhooks import delivery as delivery_module
 from apps.webhooks.models import Webhook, WebhookDelivery
 from apps.webhooks.services import webhook_create
 from tests.factories import PatchFactory, ProjectFactory, SeriesFactory, UserFactory
@@ -69,6 +70,29 @@ def test_an_event_is_posted_signed_as_the_events_api_shows_it(
         200,
         1,
     )
+
+
+def test_an_event_is_rendered_once_for_all_its_hooks(
+    receiver, loopback_allowed, monkeypatch
+):
+    rendered = []
+    render = delivery_module.event_body
+
+    def counting(event_id):
+        rendered.append(event_id)
+        return render(event_id)
+
+    monkeypatch.setattr(delivery_module, "event_body", counting)
+    project = ProjectFactory()
+    hooks = [hook_for(project, receiver.url + f"hook{n}") for n in range(3)]
+    event = record_patch_created(patch=PatchFactory(project=project))
+
+    assert rendered == [event.pk]
+    bodies = {request.body for request in receiver.requests}
+    assert len(receiver.requests) == 3
+    assert len(bodies) == 1
+    stored = {bytes(hook.deliveries.get().body) for hook in hooks}
+    assert stored == bodies
 
 
 def test_a_rolled_back_change_sends_nothing(receiver, loopback_allowed):
