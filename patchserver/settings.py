@@ -291,6 +291,10 @@ METRICS_TOKEN = env_str("METRICS_TOKEN")
 DEFAULT_ITEMS_PER_PAGE = env_int("DEFAULT_ITEMS_PER_PAGE", 100)
 REST_RESULTS_PER_PAGE = env_int("REST_RESULTS_PER_PAGE", 30)
 MAX_REST_RESULTS_PER_PAGE = env_int("MAX_REST_RESULTS_PER_PAGE", 250)
+# Lists count their matching rows exactly up to this many. Past it the count
+# (the API's last page, the web's total) is PostgreSQL's estimate, so a list of
+# millions costs what a list of thousands does. 0: always exact (upstream).
+PAGINATION_EXACT_COUNT = env_int("PAGINATION_EXACT_COUNT", 10000)
 ENABLE_REST_API = env_bool("ENABLE_REST_API", True)
 ENABLE_XMLRPC = env_bool("ENABLE_XMLRPC", False)
 # Most rows an XML-RPC list call returns, whatever its max_count (upstream:

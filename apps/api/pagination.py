@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from apps.api.db import fixed_join_order
+from apps.paging import BoundedPaginator
 
 
 class LinkHeaderPagination(PageNumberPagination):
@@ -23,6 +24,9 @@ class LinkHeaderPagination(PageNumberPagination):
 
     page_query_param = "page"
     page_size_query_param = "per_page"
+    # Past settings.PAGINATION_EXACT_COUNT rows the last page's number is an
+    # estimate (a Deviation, see apps/paging.py); every other link is exact.
+    django_paginator_class = BoundedPaginator
 
     def get_page_size(self, request) -> int:
         # Read at call time so deployments and tests can change them.
@@ -31,6 +35,12 @@ class LinkHeaderPagination(PageNumberPagination):
         size = super().get_page_size(request)
         assert size is not None  # page_size was just set
         return size
+
+    def get_page_number(self, request, paginator) -> int | str:
+        if request.query_params.get(self.page_query_param) in self.last_page_strings:
+            # ?page=last asks for the real last page, so it needs the real count.
+            paginator.count_exactly()
+        return super().get_page_number(request, paginator)
 
     def paginate_queryset(self, queryset, request, view=None):
         """Return the page's objects, selecting their ids first.

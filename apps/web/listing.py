@@ -8,9 +8,10 @@ filter summary, sort links, page navigator and the page's rows.
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page
 from django.db.models import F, QuerySet
 
+from apps.paging import BoundedPaginator
 from apps.patches import selectors as patch_selectors
 from apps.patches.models import Patch, State, Tag
 from apps.people.models import User
@@ -84,17 +85,31 @@ def page_numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
-def _page(paginator: Paginator, raw: str | None) -> Page:
+def choose_page(paginator: BoundedPaginator, raw: str | None) -> Page:
     """Return the page ``raw`` names; a bad number gives the nearest page.
 
     Unlike ``Paginator.get_page`` (which gives the last page for 0 or a
-    negative number), anything below 1 or not a number means the first.
+    negative number), anything below 1 or not a number means the first;
+    past the end means the last.
     """
     try:
-        number = int(raw or "1")
+        number = max(int(raw or "1"), 1)
     except ValueError:
         number = 1
-    return paginator.page(min(max(number, 1), paginator.num_pages))
+    try:
+        return paginator.page(number)
+    except EmptyPage:
+        # The paginator has counted exactly to find that out.
+        return paginator.page(paginator.num_pages)
+
+
+def count_label(paginator: BoundedPaginator) -> str:
+    """Return the list's row count as shown, "about ..." when estimated."""
+    count = paginator.count
+    if paginator.count_is_exact:
+        return str(count)
+    # Three significant figures: the estimate is not more precise than that.
+    return f"about {round(count, 3 - len(str(count)))}"
 
 
 @dataclass
@@ -117,9 +132,9 @@ class PageLink:
 @dataclass
 class PatchList:
     rows: list[patch_selectors.PatchRow]
-    total: int
-    page_number: int
-    last_page: int
+    # The number of matching patches as shown ("about ..." past the exact count).
+    total: str
+    total_is_one: bool
     pages: list[PageLink]
     previous_href: str | None
     next_href: str | None
@@ -162,10 +177,11 @@ def build_patch_list(
         else default_order
     )
     filtered = filters.qs
-    # Ordered, as Paginator expects; its count() leaves the order out.
-    ordered = filtered.order_by(*order.order_by())
-    paginator = Paginator(ordered, filters.page_size())
-    number = _page(paginator, request.GET.get("page")).number
+    paginator = BoundedPaginator(
+        filtered.order_by(*order.order_by()).values_list("pk", flat=True),
+        filters.page_size(),
+    )
+    number = choose_page(paginator, request.GET.get("page")).number
     tags = patch_selectors.tag_columns()
     # The page's rows are read by the selector (ids first, then values),
     # not through ``page.object_list``.
@@ -179,12 +195,11 @@ def build_patch_list(
     kept = filters.kept_params()
     # Page links keep an explicitly chosen order (upstream drops it).
     chosen = sortable and "order" in request.GET and order.key in ORDER_FIELDS
-    links = _PageLinks({**kept, **({"order": order.param} if chosen else {})})
+    links = PageLinks({**kept, **({"order": order.param} if chosen else {})})
     return PatchList(
         rows=rows,
-        total=paginator.count,
-        page_number=number,
-        last_page=paginator.num_pages,
+        total=count_label(paginator),
+        total_is_one=paginator.count == 1,
         filters=filter_form(filters),
         order=order,
         sort_headers=_sort_headers(kept, order, sortable),
@@ -196,7 +211,7 @@ def build_patch_list(
 
 
 @dataclass
-class _PageLinks:
+class PageLinks:
     """Links to the list's pages, keeping its filters (and a chosen order)."""
 
     params: dict[str, str]

@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import F
 
+from apps.paging import BoundedPaginator
 from apps.patches import selectors as patch_selectors
 from apps.patches.models import Series, State
 from apps.web.filters import SummaryItem
-from apps.web.listing import PageLink, SortHeader, page_numbers
+from apps.web.listing import PageLink, PageLinks, SortHeader, choose_page, count_label
 from apps.web.series_filters import SeriesListFilterSet
 
 # order parameter -> model field.
@@ -46,7 +46,8 @@ def _parse_order(raw: str | None) -> tuple[str, bool]:
 @dataclass
 class SeriesList:
     rows: list[Series]
-    total: int
+    # The number of matching series as shown ("about ..." past the exact count).
+    total: str
     pages: list[PageLink]
     previous_href: str | None
     next_href: str | None
@@ -58,22 +59,17 @@ class SeriesList:
     query: str
 
 
-def _page_number(raw: str | None, last: int) -> int:
-    try:
-        number = int(raw or "1")
-    except ValueError:
-        number = 1
-    return min(max(number, 1), last)
-
-
 def build_series_list(request, *, series, states: list[State]) -> SeriesList:
     """Filter, order and paginate ``series`` as the request asks."""
     filters = SeriesListFilterSet(request.GET, series, request=request, states=states)
     key, descending = _parse_order(request.GET.get("order"))
     order_by = _order_by(key, descending)
     filtered = filters.qs
-    paginator = Paginator(filtered.order_by(*order_by), filters.page_size())
-    number = _page_number(request.GET.get("page"), paginator.num_pages)
+    paginator = BoundedPaginator(
+        filtered.order_by(*order_by).values_list("pk", flat=True),
+        filters.page_size(),
+    )
+    number = choose_page(paginator, request.GET.get("page")).number
     rows = patch_selectors.series_list_page(
         filtered,
         order_by=order_by,
@@ -83,28 +79,15 @@ def build_series_list(request, *, series, states: list[State]) -> SeriesList:
     )
     kept = filters.kept_params()
     chosen_order = {"order": request.GET["order"]} if "order" in request.GET else {}
-    params = {**kept, **chosen_order}
-
-    def href(page: int) -> str:
-        return "?" + urlencode({**params, "page": page})
-
-    last = paginator.num_pages
+    links = PageLinks({**kept, **chosen_order})
     return SeriesList(
         rows=rows,
-        total=paginator.count,
-        pages=[
-            PageLink(n, href(n) if n else "", n == number)
-            for n in page_numbers(number, last)
-        ]
-        if last > 1
-        else [],
-        previous_href=href(number - 1) if number > 1 else None,
-        next_href=href(number + 1) if number < last else None,
+        total=count_label(paginator),
         summary=filters.summary(),
         chosen=filters.chosen(),
         sort_headers=_sort_headers(kept, key, descending),
         states=states,
-        query=urlencode({**params, **({"page": number} if number > 1 else {})}),
+        **links.around(number, paginator.num_pages),
     )
 
 
