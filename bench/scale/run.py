@@ -5,11 +5,11 @@ mail parsing): people, series (one in two with a cover letter), patches
 (four per series), replies (four in five patches), checks (one per two
 patches) and the events all of these make, in the proportions of a real
 list's archive; most old patches are archived or in a state needing no
-action, as on a long-lived instance. Then it serves the site with gunicorn
-at its default settings (``gunicorn.conf.py``, one worker) and times, over
-one keep-alive connection, the patch list, patch pages, the series list,
-the events (API) and a search, and reports each one's p50 and its ratio to
-the smallest size.
+action, as on a long-lived instance. Then it serves each size with gunicorn
+at its default settings (``gunicorn.conf.py``, one worker) and times the
+patch list, patch pages, the series list, the events (API) and a search,
+requests interleaved across the sizes, and reports each one's p50 and its
+ratio to the smallest size.
 
 Usage (from the repository root)::
 
@@ -120,19 +120,32 @@ def get(port: int, path: str) -> tuple[int, float]:
     return response.status, elapsed
 
 
-def measure(port: int, paths: list[str], runs: int) -> dict:
-    for path in paths[:3]:
-        get(port, path)
-    samples = []
-    for index in range(max(runs, len(paths))):
-        status, elapsed = get(port, paths[index % len(paths)])
-        if status != 200:
-            raise RuntimeError(f"{paths[index % len(paths)]}: status {status}")
-        samples.append(elapsed)
-    return {"p50": round(statistics.median(samples), 1), "min": round(min(samples), 1)}
+def measure(ports: list[int], paths: list[list[str]], runs: int) -> list[dict]:
+    """Time one page on every size, requests interleaved across the sizes.
+
+    Interleaving puts whatever else the machine is doing on every size
+    alike, so the ratios hold on a busy machine too. Every path is requested
+    once first: the timings are of a warm cache, as a busy instance's are.
+    """
+    for port, sized in zip(ports, paths, strict=True):
+        for path in sized:
+            get(port, path)
+    samples: list[list[float]] = [[] for _ in ports]
+    for index in range(max(runs, *(len(p) for p in paths))):
+        for port, sized, timed in zip(ports, paths, samples, strict=True):
+            path = sized[index % len(sized)]
+            status, elapsed = get(port, path)
+            if status != 200:
+                raise RuntimeError(f"{path}: status {status}")
+            timed.append(elapsed)
+    return [
+        {"p50": round(statistics.median(t), 1), "min": round(min(t), 1)}
+        for t in samples
+    ]
 
 
-def bench_size(args, patches: int) -> dict:
+def prepare_size(args, patches: int) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Fill (or reuse) the database of one size; return its environment and pages."""
     database = f"{args.server}/ps_scale_{patches}"
     workdir = args.workdir / str(patches)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -145,15 +158,29 @@ def bench_size(args, patches: int) -> dict:
     else:
         manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
-    paths = targets(env, args.patch_pages)
-    port = free_port()
-    server = start_server(env, port)
+    return env, targets(env, args.patch_pages)
+
+
+def bench(args) -> list[dict]:
+    prepared = [prepare_size(args, patches) for patches in args.patches]
+    servers, ports = [], []
     try:
-        pages = {name: measure(port, p, args.runs) for name, p in paths.items()}
+        for env, _ in prepared:
+            ports.append(free_port())
+            servers.append(start_server(env, ports[-1]))
+        names = list(prepared[0][1])
+        timed = {
+            name: measure(ports, [pages[name] for _, pages in prepared], args.runs)
+            for name in names
+        }
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return {"patches": patches, "pages": pages}
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    return [
+        {"patches": patches, "pages": {name: timed[name][i] for name in names}}
+        for i, patches in enumerate(args.patches)
+    ]
 
 
 def report(results: list[dict]) -> str:
@@ -180,7 +207,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     random.seed(1)
-    results = [bench_size(args, patches) for patches in args.patches]
+    results = bench(args)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     print(report(results))
