@@ -26,11 +26,14 @@ from django.db.models import QuerySet
 
 
 class BoundedPaginator(Paginator):
-    """Django's ``Paginator`` with counts that stop at a limit.
+    """Django's ``Paginator``, reading the page first and counting only if needed.
 
-    ``count_is_exact`` tells whether ``count`` (and ``num_pages``) are exact.
-    ``object_list`` should be an ordered queryset of ids: past the limit a
-    page reads its rows, plus one, to know whether another page follows.
+    ``object_list`` should be an ordered queryset of ids. A page is read one
+    row longer than its size: if no row is left over, the page is the last
+    and the count follows from it, with no count query (a search with fewer
+    matches than a page runs its match once). Otherwise the rows are
+    counted up to the limit and estimated past it. ``count_is_exact`` tells
+    whether ``count`` (and ``num_pages``) are exact.
     """
 
     def __init__(self, object_list, per_page: int, *, exact_limit: int | None = None):
@@ -65,34 +68,31 @@ class BoundedPaginator(Paginator):
             self.count_is_exact = True
 
     def page(self, number) -> Page:
-        """Return page ``number``; past the limit, read from the rows themselves.
-
-        Raises ``EmptyPage`` for a page past the end, as ``Paginator`` does.
-        """
-        self.count  # noqa: B018 - decides count_is_exact
-        if self.count_is_exact:
-            return super().page(number)
+        """Return page ``number``, or raise ``EmptyPage`` past the end."""
         number = self._at_least_one(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
-            # Past the end (the estimate was too high): count, and let the
-            # caller choose (the API answers 404, the web shows the last page).
+            # Past the end: count exactly, and let the caller choose (the
+            # API answers 404, the web shows the last page).
             self.count_exactly()
             return super().page(number)
         if len(rows) <= self.per_page:
-            # The last page: now the count is known exactly.
-            self.__dict__["count"] = bottom + len(rows)
-            self.__dict__["num_pages"] = number
+            # The last page (or the empty first one): the count follows.
+            self._known(count=bottom + len(rows), pages=number)
             self.count_is_exact = True
         else:
-            # At least the rows seen exist, whatever the estimate said.
-            self.__dict__["count"] = max(self.count, bottom + len(rows))
-            self.__dict__["num_pages"] = math.ceil(self.count / self.per_page)
+            # At least the rows read exist, whatever an estimate says.
+            count = max(self.count, bottom + len(rows))
+            self._known(count=count, pages=math.ceil(count / self.per_page))
         return Page(rows[: self.per_page], number, self)
 
+    def _known(self, *, count: int, pages: int) -> None:
+        self.__dict__["count"] = count
+        self.__dict__["num_pages"] = pages
+
     def _at_least_one(self, number) -> int:
-        # validate_number without its comparison with the (estimated) count.
+        # validate_number without its comparison with a count not made yet.
         try:
             number = int(number)
         except (TypeError, ValueError):

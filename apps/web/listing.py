@@ -181,16 +181,11 @@ def build_patch_list(
         filtered.order_by(*order.order_by()).values_list("pk", flat=True),
         filters.page_size(),
     )
-    number = choose_page(paginator, request.GET.get("page")).number
+    page = choose_page(paginator, request.GET.get("page"))
+    number = page.number
     tags = patch_selectors.tag_columns()
-    # The page's rows are read by the selector (ids first, then values),
-    # not through ``page.object_list``.
     rows = patch_selectors.patch_list_page(
-        filtered,
-        order_by=order.order_by(),
-        start=(number - 1) * paginator.per_page,
-        size=paginator.per_page,
-        tags=tags,
+        filtered, order_by=order.order_by(), page_ids=list(page), tags=tags
     )
     kept = filters.kept_params()
     # Page links keep an explicitly chosen order (upstream drops it).

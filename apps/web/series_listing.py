@@ -69,13 +69,10 @@ def build_series_list(request, *, series, states: list[State]) -> SeriesList:
         filtered.order_by(*order_by).values_list("pk", flat=True),
         filters.page_size(),
     )
-    number = choose_page(paginator, request.GET.get("page")).number
+    page = choose_page(paginator, request.GET.get("page"))
+    number = page.number
     rows = patch_selectors.series_list_page(
-        filtered,
-        order_by=order_by,
-        start=(number - 1) * paginator.per_page,
-        size=paginator.per_page,
-        states=states,
+        order_by=order_by, page_ids=list(page), states=states
     )
     kept = filters.kept_params()
     chosen_order = {"order": request.GET["order"]} if "order" in request.GET else {}

@@ -41,8 +41,9 @@ def fill(project, count, delegate):
     return patches
 
 
-# Anonymous: project, states, count, tags, the page's rows, their check
-# counts, their tag counts, the filter form's delegates.
+# Anonymous: project, states, the page's ids, tags, the page's rows, their
+# check counts, their tag counts, the filter form's delegates. A list longer
+# than its page is also counted (apps/paging.py): one more.
 LIST_QUERIES_ANONYMOUS = 8
 # Logged in adds session, user, bundles, the bulk form's delegates, the
 # user's maintained projects (edit rule) and the navigation bar's todo count.
@@ -58,6 +59,17 @@ def test_patch_list_anonymous(
         response = client.get(f"/project/{project.linkname}/list/")
     assert response.status_code == 200
     assert sorted(row_ids(response)) == sorted(p.pk for p in patches)
+
+
+@pytest.mark.parametrize("count", [6, 20])
+def test_a_list_longer_than_its_page_adds_the_count(
+    client, project, maintainer, count, settings, django_assert_num_queries
+):
+    settings.DEFAULT_ITEMS_PER_PAGE = 5
+    patches = fill(project, count, maintainer)
+    with django_assert_num_queries(LIST_QUERIES_ANONYMOUS + 1):
+        response = client.get(f"/project/{project.linkname}/list/")
+    assert sorted(row_ids(response)) == sorted(p.pk for p in patches)[-5:]
 
 
 @pytest.mark.parametrize("count", [1, 20])

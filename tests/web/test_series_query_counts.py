@@ -43,7 +43,7 @@ def fill(project, count):
     return made
 
 
-# Project, states (filter form), count, the page's rows, their versions,
+# Project, states (filter form), the page's ids, the page's rows, their versions,
 # their patches' states.
 LIST_QUERIES_ANONYMOUS = 6
 # Logged in (a maintainer) adds session, user, maintained projects, the

@@ -110,21 +110,20 @@ _CHECK_COLUMNS = {
 
 
 def patch_list_page(
-    patches: QuerySet[Patch], *, order_by: list, start: int, size: int, tags: list[Tag]
+    patches: QuerySet[Patch], *, order_by: list, page_ids: list[int], tags: list[Tag]
 ) -> list[PatchRow]:
-    """Return one page of ``patches`` as the list shows them (three queries).
+    """Return the rows ``page_ids`` of ``patches`` as the list shows them.
 
-    The page's ids are picked by a narrow subquery an index answers in
-    order, even for a far page; only those rows are then read, as values,
-    with the shown fields of state, submitter, delegate, series and project
-    (bodies stay unloaded). Two more queries count, per row, the newest
-    check of each (user, context) by state (``checks_success``,
-    ``checks_warning``, ``checks_fail``) and each tag (``tag_counts``:
-    (tag, count) in column order).
+    Three queries, none for no ids. The paginator picked the ids with a
+    narrow query an index answers in order, even for a far page; only those
+    rows are read here, as values, with the shown fields of state, submitter, delegate,
+    series and project (bodies stay unloaded). Two more queries count, per
+    row, the newest check of each (user, context) by state
+    (``checks_success``, ``checks_warning``, ``checks_fail``) and each tag
+    (``tag_counts``: (tag, count) in column order).
     """
-    # The page's ids, picked by a subquery the database answers from an
-    # index; the outer query then joins and reads only those rows.
-    page_ids = patches.order_by(*order_by).values("pk")[start : start + size]
+    if not page_ids:
+        return []
     rows = _page_rows(patches.filter(pk__in=page_ids).order_by(*order_by))
     return _with_counts(rows, tags)
 
@@ -146,7 +145,7 @@ def _with_counts(rows: list[PatchRow], tags: list[Tag]) -> list[PatchRow]:
 def series_member_rows(series: Series, *, size: int, tags: list[Tag]) -> list[PatchRow]:
     """Return the first ``size`` patches of ``series`` in series order, as rows.
 
-    As ``patch_list_page`` without its id subquery (one series' patches are
+    As ``patch_list_page`` without a paginator's ids (one series' patches are
     found by its index directly) or the per-row series name (it is the
     series'): three queries.
     """

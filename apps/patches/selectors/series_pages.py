@@ -56,21 +56,18 @@ def project_series(project: Project) -> QuerySet[Series]:
 
 
 def series_list_page(
-    series: QuerySet[Series],
     *,
     order_by: list,
-    start: int,
-    size: int,
+    page_ids: list[int],
     states: list[State],
 ) -> list[Series]:
-    """Return one page of ``series`` with version count and state (three queries).
+    """Return the rows ``page_ids`` with version count and state (three queries).
 
     Each row gets ``version_count`` (its versions, itself included) and
     ``state`` (a ``SeriesState``); ``states`` names the patches' states.
     Lighter than ``attach_series_versions``: a list shows how many versions
     there are, not which, and reads counts rather than rows.
     """
-    page_ids = series.order_by(*order_by).values("pk")[start : start + size]
     rows = list(
         with_superseded(with_received_counts(Series.objects.filter(pk__in=page_ids)))
         .select_related("submitter", "cover_letter")
