@@ -24,6 +24,8 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 
+_LARGEST_OFFSET = 2**62
+
 
 class BoundedPaginator(Paginator):
     """Django's ``Paginator``, reading the page first and counting only if needed.
@@ -71,7 +73,9 @@ class BoundedPaginator(Paginator):
         """Return page ``number``, or raise ``EmptyPage`` past the end."""
         number = self._at_least_one(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        # An offset past what a database integer holds is past any end.
+        far = bottom + self.per_page >= _LARGEST_OFFSET
+        rows = [] if far else list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             # Past the end: count exactly, and let the caller choose (the
             # API answers 404, the web shows the last page).

@@ -129,3 +129,10 @@ def test_the_planner_estimates_on_postgresql_and_sqlite_counts(seven):
     else:
         assert paginator.count == 7
         assert paginator.count_is_exact
+
+
+@pytest.mark.parametrize("page", ["9999999999999999999999999", str(2**62)])
+def test_a_page_no_database_can_offset_to_is_404(api, seven, page):
+    response = api.get(url("patches/") + f"?per_page=2&page={page}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid page."}
