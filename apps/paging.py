@@ -74,8 +74,8 @@ class BoundedPaginator(Paginator):
         number = self._at_least_one(number)
         bottom = (number - 1) * self.per_page
         # An offset past what a database integer holds is past any end.
-        far = bottom + self.per_page >= _LARGEST_OFFSET
-        rows = [] if far else list(self.object_list[bottom : bottom + self.per_page + 1])
+        top = bottom + self.per_page + 1
+        rows = [] if top > _LARGEST_OFFSET else list(self.object_list[bottom:top])
         if not rows and number > 1:
             # Past the end: count exactly, and let the caller choose (the
             # API answers 404, the web shows the last page).
