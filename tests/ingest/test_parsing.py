@@ -539,3 +539,14 @@ def test_header_fast_paths_match_the_library(name, lines, fold):
     value = fold.join(lines)
     assert headers_module.encoded_header(name, value) == library_encoded(name, value)
     assert clean_header(value) == library_clean(value)
+
+
+def test_a_value_in_an_unknown_charset_folds_for_its_header_name():
+    # The charset cannot decode, so the value is kept as unknown-8bit, as
+    # upstream's sanitise_header does; its first line leaves room for the
+    # header's name, as every other stored header does.
+    value = "=?x-bogus?q?" + "word_" * 14 + "?="
+    assert headers_module.encoded_header("X-A-Rather-Long-Header-Name", value) == (
+        "=?unknown-8bit?q?word_word_word_word_word_word_?=\n"
+        "\t=?unknown-8bit?q?word_word_word_word_word_word_word_word_?="
+    )

@@ -62,6 +62,7 @@ def test_spelled_out_forms_match_upstream():
         "a (n) at",
         "a (n) at ",
         "a at b () (n)",
+        "a at b () (n) (m)",
         "a at b (c) x (n)",
         "a at b ()",
         "a at b (n) ()",
