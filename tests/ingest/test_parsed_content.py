@@ -54,3 +54,24 @@ def test_a_reply_in_two_plain_parts_keeps_both_one_line_apart():
 def test_a_reply_in_one_part_is_stored_trimmed():
     parsed = parse("Re: [PATCH] x", "\n  Looks good.  \n\n")
     assert parsed.content == "Looks good."
+
+
+def test_a_part_its_charset_cannot_decode_is_dropped_alone(caplog):
+    content_type = "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=XYZ\n"
+    body = (
+        "--XYZ\nContent-Type: text/plain; charset=ascii\n"
+        "Content-Transfer-Encoding: 8bit\n\n"
+        "caf\u00e9 not in ascii\n"
+        "--XYZ\nContent-Type: text/plain\n\n"
+        "The part after it is kept.\n"
+        "--XYZ--\n"
+    )
+    with caplog.at_level("INFO", logger="apps.ingest.parsing.content"):
+        parsed = parse("Re: [PATCH] x", body, content_type)
+    assert parsed.content == "The part after it is kept."
+    assert "dropping a text part that does not decode as ascii" in caplog.messages
+
+
+def test_nul_characters_are_dropped_from_the_stored_text():
+    parsed = parse("Re: [PATCH] x", "Looks\x00 good\x00.\n")
+    assert parsed.content == "Looks good."
