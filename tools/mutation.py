@@ -113,7 +113,11 @@ GROUPS = {
     ),
     "lmtp": Group(
         modules=("apps/ingest/lmtp*.py",),
-        tests=("tests/ingest/test_lmtp.py", "tests/ingest/test_lmtp_server.py"),
+        tests=(
+            "tests/ingest/test_lmtp.py",
+            "tests/ingest/test_lmtp_units.py",
+            "tests/ingest/test_lmtp_server.py",
+        ),
     ),
     "parsing": Group(
         modules=("apps/ingest/parsing/*.py",),

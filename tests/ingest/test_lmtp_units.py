@@ -10,6 +10,7 @@ import contextlib
 import logging
 import os
 import signal
+import smtplib
 import socket
 import sqlite3
 import threading
@@ -77,7 +78,8 @@ def test_the_recipient_carries_the_list_id(list_id, recipient):
 
 
 @pytest.mark.parametrize(
-    "list_id", ["", ".dev", "dev.", "a..b", "two words", "a@b", "zo\u00eb", "<a>", "a\n"]
+    "list_id",
+    ["", ".dev", "dev.", "a..b", "two words", "a@b", "zo\u00eb", "<a>", "a\n"],
 )
 def test_a_list_id_that_is_no_local_part_is_not_sent(list_id):
     with pytest.raises(ServerUnavailable, match="cannot be sent over LMTP"):
@@ -218,8 +220,11 @@ def test_without_a_list_id_the_headers_recipient_is_named(scripted):
 
 @pytest.mark.parametrize(
     ("code", "status"),
-    [(200, 0), (250, 0), (299, 0), (400, 75), (451, 75), (452, 75), (499, 75)]
-    + [(554, 1)],
+    [
+        *((code, 0) for code in (200, 250, 299)),
+        *((code, 75) for code in (400, 451, 452, 499)),
+        (554, 1),
+    ],
 )
 def test_the_reply_to_the_mail_gives_the_exit_status(scripted, code, status):
     server = scripted(end=f"{code} 9.9.9 the server's words".encode())
@@ -281,7 +286,7 @@ def test_a_server_that_hangs_up_leaves_the_mail_to_the_caller(scripted, step, me
     with pytest.raises(ServerUnavailable) as hung_up:
         deliver_via_lmtp(server.address, b"Subject: x\n\nbody\n", list_id=None)
     assert str(hung_up.value) == message
-    assert isinstance(hung_up.value.__cause__, OSError | lmtp_client.smtplib.SMTPException)
+    assert isinstance(hung_up.value.__cause__, smtplib.SMTPServerDisconnected)
 
 
 def test_a_refused_data_command_leaves_the_mail_to_the_caller(scripted):
@@ -325,3 +330,381 @@ def test_a_unix_socket_server_takes_the_mail(tmp_path):
         server.close()
     assert (status, reply) == (0, "250 2.0.0 stored patch <x@example.com>")
     assert server.data == b"x\r\n"
+
+
+# --- the pool: what each worker runs ---------------------------------------------
+
+
+class FakeConnection:
+    """A database connection as the pool's checks see it."""
+
+    def __init__(self, *, opened: bool = True, usable: bool = True, errors=False):
+        self.connection = object() if opened else None
+        self.usable = usable
+        self.errors_occurred = errors
+        self.calls: list[str] = []
+
+    def is_usable(self) -> bool:
+        self.calls.append("is_usable")
+        return self.usable
+
+    def close(self) -> None:
+        self.calls.append("close")
+
+    def ensure_connection(self) -> None:
+        self.calls.append("ensure_connection")
+
+
+class FakeConnections:
+    def __init__(self, *opened: FakeConnection, default: FakeConnection | None = None):
+        self.opened = list(opened)
+        self.default = default or FakeConnection()
+
+    def all(self, *, initialized_only: bool = False) -> list[FakeConnection]:
+        # Uninitialized aliases would be connected by the check itself.
+        assert initialized_only is True
+        return self.opened
+
+    def __getitem__(self, alias: str) -> FakeConnection:
+        assert alias == "default"
+        return self.default
+
+
+@pytest.mark.parametrize(
+    ("state", "idle", "calls", "errors_after"),
+    [
+        ({"opened": False, "errors": True}, True, [], True),
+        ({"usable": True}, False, [], False),
+        ({"usable": False}, False, [], False),
+        ({"usable": True}, True, ["is_usable"], False),
+        ({"usable": False}, True, ["is_usable", "close"], False),
+        ({"usable": True, "errors": True}, False, ["is_usable"], False),
+        ({"usable": False, "errors": True}, False, ["is_usable", "close"], False),
+    ],
+)
+def test_a_broken_connection_is_replaced_after_idling_or_an_error(
+    monkeypatch, state, idle, calls, errors_after
+):
+    connection = FakeConnection(**state)
+    monkeypatch.setattr(lmtp_pool, "connections", FakeConnections(connection))
+    lmtp_pool._replace_broken_connections(idle=idle)
+    assert connection.calls == calls
+    assert connection.errors_occurred is errors_after
+
+
+def test_every_open_connection_is_checked(monkeypatch):
+    never_opened = FakeConnection(opened=False)
+    broken = [FakeConnection(usable=False), FakeConnection(usable=False)]
+    monkeypatch.setattr(
+        lmtp_pool, "connections", FakeConnections(never_opened, *broken)
+    )
+    lmtp_pool._replace_broken_connections(idle=True)
+    assert [c.calls for c in broken] == [["is_usable", "close"]] * 2
+    assert never_opened.calls == []
+
+
+@pytest.fixture
+def worker_store(monkeypatch):
+    """Run the worker's ``store`` with a stand-in delivery; record what it saw."""
+    seen: list[tuple] = []
+
+    def replace(*, idle: bool) -> None:
+        seen.append(("idle", idle))
+
+    def deliver(raw, *, list_id, way):
+        seen.append(("deliver", raw, list_id, way))
+        return Delivered(0, "stored")
+
+    monkeypatch.setattr(lmtp_pool, "_replace_broken_connections", replace)
+    monkeypatch.setattr(lmtp_pool, "deliver_mail", deliver)
+    monkeypatch.setattr(lmtp_pool, "_last_mail_done", [0.0])
+    return seen
+
+
+def test_a_worker_delivers_as_lmtp_and_checks_its_connection_when_idle(
+    worker_store,
+):
+    now = time.monotonic()
+    lmtp_pool._last_mail_done[0] = now - lmtp_pool.IDLE_CHECK_SECONDS - 0.5
+    assert lmtp_pool.store(b"mail", "a.b") == Delivered(0, "stored")
+    assert worker_store == [("idle", True), ("deliver", b"mail", "a.b", "lmtp")]
+    assert metrics.LMTP == "lmtp"
+    assert now <= lmtp_pool._last_mail_done[0] <= time.monotonic()
+
+
+@pytest.mark.parametrize(("waited", "idle"), [(0.0, False), (4.5, False), (5.5, True)])
+def test_a_connection_is_idle_after_five_seconds_without_mail(
+    worker_store, waited, idle
+):
+    lmtp_pool._last_mail_done[0] = time.monotonic() - waited
+    lmtp_pool.store(b"mail", None)
+    assert worker_store[0] == ("idle", idle)
+    assert worker_store[1][2] is None
+
+
+def test_the_idle_time_counts_from_a_mail_that_failed(worker_store, monkeypatch):
+    def crash(raw, *, list_id, way):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(lmtp_pool, "deliver_mail", crash)
+    before = time.monotonic()
+    with pytest.raises(RuntimeError):
+        lmtp_pool.store(b"mail", None)
+    assert lmtp_pool._last_mail_done[0] >= before
+
+
+def test_a_worker_ignores_ctrl_c_and_connects_at_once(monkeypatch):
+    default = FakeConnection()
+    monkeypatch.setattr(lmtp_pool, "connections", FakeConnections(default=default))
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        lmtp_pool._start_worker()
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert default.calls == ["ensure_connection"]
+
+
+def test_a_worker_starts_while_the_database_is_down(monkeypatch):
+    class Down(FakeConnection):
+        def ensure_connection(self) -> None:
+            raise ConnectionError("database down")
+
+    monkeypatch.setattr(lmtp_pool, "connections", FakeConnections(default=Down()))
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        lmtp_pool._start_worker()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_ready_worker_names_its_process():
+    assert lmtp_pool._ready(3) == os.getpid()
+
+
+def test_warming_up_parses_a_patch_and_leaves_no_connection(monkeypatch):
+    parsed = []
+    received = []
+    real_parse = parsing.parse_bytes
+
+    def parse(raw, *, received_at):
+        received.append(received_at)
+        parsed.append(real_parse(raw, received_at=received_at))
+        return parsed[-1]
+
+    frozen = []
+    closed = []
+    monkeypatch.setattr(parsing, "parse_bytes", parse)
+    monkeypatch.setattr(lmtp_pool.gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(lmtp_pool.connections, "close_all", lambda: closed.append(True))
+    lmtp_pool.warm_up()
+    assert [mail.subject for mail in parsed] == ["[PATCH 1/2] warm up"]
+    assert abs(time.time() - received[0].timestamp()) < 60
+    assert closed == [True]
+    assert frozen == [True]
+
+
+# --- the pool: forked workers storing mail ----------------------------------------
+
+
+@pytest.fixture
+def worker_database(transactional_db, tmp_path):
+    """The test database, with the project of ``LIST_ID``, as workers reach it.
+
+    Workers store in their own processes, so what the test writes must be
+    committed, and the database cannot live in this process's memory (as
+    SQLite's test database does by default): it is then copied to a file
+    for the duration of the test.
+    """
+    memory = connections["default"]
+    if not (memory.vendor == "sqlite" and memory.is_in_memory_db()):
+        yield _project()
+        return
+    path = tmp_path / "test.sqlite3"
+    memory.ensure_connection()
+    copy = sqlite3.connect(path)
+    memory.connection.backup(copy)
+    copy.close()
+    # Connections made from now on, in any thread, task or fork, use the
+    # copy; this one is set aside until the test ends.
+    connections.settings["default"] = {**memory.settings_dict, "NAME": str(path)}
+    connections["default"] = connections.create_connection("default")
+    try:
+        yield _project()
+    finally:
+        connections["default"].close()
+        connections.settings["default"] = memory.settings_dict
+        connections["default"] = memory
+
+
+def _project():
+    return ProjectFactory(linkname="test", listid=LIST_ID)
+
+
+# Marks a mail on which a worker's parser misbehaves (installed before the
+# workers fork, so only they and this test see it).
+TROUBLE = "X-Test-Trouble"
+
+
+@pytest.fixture
+def troubled_parser(monkeypatch):
+    real_parse = parsing.parse_bytes
+
+    def parse(raw, **kwargs):
+        if f"\n{TROUBLE}: killed\n".encode() in raw:
+            os.kill(os.getpid(), signal.SIGKILL)
+        if f"\n{TROUBLE}: spin\n".encode() in raw:
+            while True:
+                pass
+        if f"\n{TROUBLE}: slow\n".encode() in raw:
+            time.sleep(0.5)
+        return real_parse(raw, **kwargs)
+
+    monkeypatch.setattr(parsing, "parse_bytes", parse)
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int = 1):
+    """A started pool, forked from this test with no database connection open."""
+    connections.close_all()
+    pool = lmtp_pool.WorkerPool(workers)
+    try:
+        yield pool
+    finally:
+        pool.shutdown()
+
+
+def patch_mail(msgid: str, trouble: str | None = None) -> bytes:
+    return make_mail(PATCH, msgid=msgid, headers={TROUBLE: trouble} if trouble else {})
+
+
+def store_all(pool: lmtp_pool.WorkerPool, *mails: bytes) -> list[Delivered]:
+    """Store the mails at once, as concurrent LMTP sessions would."""
+
+    async def together():
+        return await asyncio.gather(*(pool.store(raw, LIST_ID) for raw in mails))
+
+    return list(asyncio.run(together()))
+
+
+def stored_msgids() -> list[str]:
+    return list(Patch.objects.order_by("msgid").values_list("msgid", flat=True))
+
+
+def test_a_worker_process_stores_the_mail(worker_database, troubled_parser):
+    with worker_pool() as pool:
+        pids = pool.start()
+        processes = len(pool._executor._processes)
+        [delivered] = store_all(pool, patch_mail("<pool@example.com>"))
+    assert processes == 1
+    assert pids == [pids[0]]
+    assert pids[0] != os.getpid()
+    patch = Patch.objects.get()
+    assert patch.msgid == "<pool@example.com>"
+    assert delivered == Delivered(
+        0, f"stored patch <pool@example.com> (id {patch.id})", "patch"
+    )
+
+
+def test_the_pool_starts_as_many_workers_as_asked(worker_database):
+    with worker_pool(2) as pool:
+        pids = pool.start()
+        assert len(pids) == 2
+        assert len(pool._executor._processes) == 2
+        assert set(pool._executor._processes) >= set(pids)
+        # Workers ignore Ctrl-C: the server decides when they stop.
+        handler = pool._executor.submit(signal.getsignal, signal.SIGINT)
+        assert handler.result(30) == signal.SIG_IGN
+        context = pool._executor._mp_context
+    assert context.get_start_method() == "fork"
+
+
+def test_a_mail_over_the_time_limit_is_kept_and_the_worker_serves_on(
+    worker_database, troubled_parser, settings, tmp_path
+):
+    settings.FAILED_MAIL_DIR = tmp_path / "failed"
+    settings.INGEST_MAIL_TIME_LIMIT = 0.2
+    spinning = patch_mail("<spin@example.com>", trouble="spin")
+    with worker_pool() as pool:
+        [limited] = store_all(pool, spinning)
+        [after] = store_all(pool, patch_mail("<after@example.com>"))
+    assert limited.status == 1
+    assert "more than 0.2 s of processor time" in limited.summary
+    assert saved_mails(tmp_path / "failed") == [spinning]
+    assert after.status == 0
+    assert stored_msgids() == ["<after@example.com>"]
+
+
+def test_a_killed_worker_gets_its_mail_kept_and_retried(
+    worker_database, troubled_parser, settings, tmp_path, caplog
+):
+    settings.FAILED_MAIL_DIR = tmp_path / "failed"
+    killed = patch_mail("<killed@example.com>", trouble="killed")
+    queued = patch_mail("<queued@example.com>")
+    with worker_pool() as pool:
+        [first_pid] = pool.start()
+        new_executors = []
+        real_new_executor = pool._new_executor
+
+        def new_executor():
+            new_executors.append(True)
+            return real_new_executor()
+
+        pool._new_executor = new_executor
+        died = store_all(pool, killed, queued)
+        [second_pid] = pool.start()
+        [after] = store_all(pool, queued)
+    kept = sorted(saved_mails(tmp_path / "failed"))
+    assert kept == sorted([killed, queued])
+    names = sorted(path.name for path in (tmp_path / "failed" / "new").iterdir())
+    assert sorted(delivered.summary for delivered in died) == [
+        f"a worker died storing the mail (kept as {name}), try again" for name in names
+    ]
+    assert [delivered.status for delivered in died] == [75, 75]
+    # One new set of workers, however many mails the dead one held.
+    assert new_executors == [True]
+    assert second_pid != first_pid
+    assert after.status == 0
+    assert stored_msgids() == ["<queued@example.com>"]
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors.count("An LMTP worker died; starting new workers") == 1
+    assert sum("a copy is kept as " in message for message in errors) == 2
+
+
+def test_a_lost_mail_that_cannot_be_kept_is_still_a_retry(settings, tmp_path, caplog):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    settings.FAILED_MAIL_DIR = blocker / "failed"
+    assert lmtp_pool._lost(b"mail") == Delivered(
+        75, "a worker died storing the mail, try again"
+    )
+    assert "which could not be kept" in caplog.text
+
+
+def test_shutting_down_lets_the_workers_finish_their_mail(
+    worker_database, troubled_parser, monkeypatch
+):
+    # The test reads the database from the event loop's thread.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    async def store_while_shutting_down(pool):
+        storing = asyncio.ensure_future(
+            pool.store(patch_mail("<slow@example.com>", trouble="slow"), LIST_ID)
+        )
+        await asyncio.sleep(0.1)
+        pool.shutdown()
+        try:
+            finished_before = stored_msgids()
+        finally:
+            # This task's own connection; nothing else would close it.
+            connections.close_all()
+        return await storing, finished_before
+
+    with worker_pool() as pool:
+        pids = pool.start()
+        delivered, finished_before = asyncio.run(store_while_shutting_down(pool))
+    assert delivered.status == 0
+    assert finished_before == ["<slow@example.com>"]
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
