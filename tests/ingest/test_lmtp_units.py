@@ -1,8 +1,9 @@
-"""The LMTP client and the worker pool, in this process and its forks.
+"""The LMTP client, the worker pool and the server's limits, in this process.
 
 ``test_lmtp_server.py`` runs the real server as another process, which a
 mutation run cannot see into; here the client talks to a scripted server in
-a thread, and the pool's workers are forked from the test itself.
+a thread, the pool's workers are forked from the test itself, and the
+server's protocol runs on the test's event loop (as in ``test_lmtp.py``).
 """
 
 import asyncio
@@ -708,3 +709,185 @@ def test_shutting_down_lets_the_workers_finish_their_mail(
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+# --- the server's decisions (apps.ingest.lmtp) -------------------------------------
+
+
+@pytest.mark.parametrize(("setting", "rejects"), [("accept", False), ("reject", True)])
+def test_the_failed_reply_setting_decides_the_policy(setting, rejects):
+    assert lmtp.Policy.from_settings([], setting).reject_failed is rejects
+
+
+def test_bad_settings_are_named_in_the_error():
+    with pytest.raises(lmtp.ConfigurationError) as reply:
+        lmtp.Policy.from_settings([], "bounce")
+    assert str(reply.value) == (
+        "PATCHSERVER_LMTP_FAILED_REPLY must be accept or reject, not 'bounce'"
+    )
+    with pytest.raises(lmtp.ConfigurationError) as recipients:
+        lmtp.Policy.from_settings(["a@b.org=x", "list"], "accept")
+    assert str(recipients.value) == (
+        "PATCHSERVER_LMTP_RECIPIENTS: 'list' is not address=list-id"
+    )
+
+
+def test_the_reserved_domain_is_matched_in_any_case():
+    policy = lmtp.Policy({})
+    assert policy.list_id_for("Dev.Example.org@LIST-ID.Invalid") == "Dev.Example.org"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("x" * 300, "x" * 300),
+        ("x" * 301, "x" * 297 + "..."),
+        (" ~\x7f\x1f\t", " ~???"),
+    ],
+)
+def test_reply_text_is_bounded_and_printable(text, shown):
+    assert lmtp.printable(text) == shown
+
+
+def test_the_line_limit_follows_the_size_limit():
+    async def limits(max_size):
+        server = lmtp.LMTPServer(
+            lmtp.Handler(None, lmtp.Policy({})), max_size=max_size, connections=set()
+        )
+        return server.line_length_limit, server.data_size_limit
+
+    assert asyncio.run(limits(4096)) == (4096, 4096)
+    assert asyncio.run(limits(0)) == (32 * 1024 * 1024, None)
+
+
+class Session:
+    """An LMTP server on this event loop and one client talking to it."""
+
+    async def open(self, store, *, max_size=0, line_limit=None) -> "Session":
+        self.open_connections: set[lmtp.LMTPServer] = set()
+        self.handler = lmtp.Handler(store, lmtp.Policy({}))
+
+        def protocol() -> lmtp.LMTPServer:
+            server = lmtp.LMTPServer(
+                self.handler,
+                max_size=max_size,
+                connections=self.open_connections,
+                hostname="lmtp.test",
+            )
+            if line_limit:
+                server.line_length_limit = line_limit
+            return server
+
+        loop = asyncio.get_running_loop()
+        self.server = await loop.create_server(protocol, "127.0.0.1", 0)
+        await self._connect()
+        return self
+
+    async def another(self) -> "Session":
+        """A second client of the same server."""
+        other = Session()
+        other.open_connections = self.open_connections
+        other.handler = self.handler
+        other.server = self.server
+        await other._connect()
+        return other
+
+    async def _connect(self) -> None:
+        port = self.server.sockets[0].getsockname()[1]
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", port)
+        await self.reply()
+        await self.command("LHLO client.test")
+
+    async def reply(self) -> str:
+        while True:
+            line = (await self.reader.readline()).decode().rstrip("\r\n")
+            if len(line) < 4 or line[3] != "-":
+                return line
+
+    async def command(self, line: str) -> str:
+        self.writer.write(line.encode() + b"\r\n")
+        return await self.reply()
+
+    async def send(self, body: bytes, recipients: int = 1) -> list[str]:
+        await self.command("MAIL FROM:<a@example.org>")
+        for number in range(recipients):
+            await self.command(f"RCPT TO:<r{number}@example.org>")
+        await self.command("DATA")
+        self.writer.write(body + b"\r\n.\r\n")
+        return [await self.reply() for _ in range(recipients)]
+
+    async def close(self) -> None:
+        self.writer.close()
+        self.server.close()
+        await self.server.wait_closed()
+
+
+async def stored(raw: bytes, list_id: str | None) -> Delivered:
+    return Delivered(0, "stored")
+
+
+def test_a_line_over_the_limit_is_refused_once_per_recipient():
+    async def conversation():
+        session = await Session().open(stored, max_size=4096)
+        refused = await session.send(b"Subject: x\r\n\r\n" + b"y" * 5000, 2)
+        after = await session.command("NOOP")
+        await session.close()
+        return refused, after
+
+    refused, after = asyncio.run(conversation())
+    assert (
+        refused == ["552 5.3.4 mail larger than 4096 bytes (INGEST_MAX_MAIL_SIZE)"] * 2
+    )
+    assert after == "250 OK"
+
+
+def test_without_a_size_limit_a_line_is_still_bounded():
+    async def conversation():
+        session = await Session().open(stored, line_limit=1000)
+        refused = await session.send(b"Subject: x\r\n\r\n" + b"y" * 2000)
+        after = await session.command("NOOP")
+        await session.close()
+        return refused, after
+
+    refused, after = asyncio.run(conversation())
+    assert refused == ["552 5.3.4 a line longer than 1000 bytes"]
+    assert after == "250 OK"
+
+
+def test_other_errors_outside_data_are_left_alone():
+    async def conversation():
+        session = await Session().open(stored, max_size=4096)
+        before = await session.command("BOGUS")
+        await session.send(b"Subject: x\r\n\r\nbody")
+        after = await session.command("BOGUS")
+        await session.close()
+        return before, after
+
+    before, after = asyncio.run(conversation())
+    assert before.startswith("500 ")
+    assert after.startswith("500 ")
+
+
+def test_the_server_knows_its_open_connections_and_mails_in_flight():
+    seen = []
+
+    async def conversation():
+        async def store(raw, list_id):
+            seen.append((session.handler.in_flight, len(session.open_connections)))
+            await asyncio.sleep(0.05)
+            return Delivered(0, "stored")
+
+        session = await Session().open(store)
+        other = await session.another()
+        replies = await asyncio.gather(session.send(b"a"), other.send(b"b"))
+        await session.command("QUIT")
+        await other.command("QUIT")
+        await asyncio.sleep(0.1)
+        left = (session.handler.in_flight, len(session.open_connections))
+        await session.close()
+        return replies, left
+
+    replies, left = asyncio.run(conversation())
+    assert replies == [["250 2.0.0 stored"]] * 2
+    assert seen == [(1, 2), (2, 2)]
+    assert left == (0, 0)
