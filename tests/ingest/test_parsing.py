@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
+from apps.ingest import parsing as parsing_module
 from apps.ingest.parsing import (
+    MAX_CONTAINERS,
     Kind,
     MalformedMail,
     SenderHeaders,
@@ -167,6 +169,9 @@ def test_missing_required_header(missing):
         ("List-Id: <a.example.com> and <b.example.com>\n", ("b.example.com",)),
         ("List-Id: two words\n", ()),
         ("List-Id:\n", ()),
+        # Each header is tried whatever came before it: absent, or empty.
+        ("X-Mailing-List: <m.example.com>\n", ("m.example.com",)),
+        ("List-Id:\nX-List: x.example.com\n", ("x.example.com",)),
         (
             "X-List: x.example.com\nX-Mailing-List: <m.example.com>\n"
             "List-Id: <l.example.com>\nList-Id: <second.example.com>\n",
@@ -550,3 +555,61 @@ def test_a_value_in_an_unknown_charset_folds_for_its_header_name():
         "=?unknown-8bit?q?word_word_word_word_word_word_?=\n"
         "\t=?unknown-8bit?q?word_word_word_word_word_word_word_word_?="
     )
+
+
+def nested(containers: int) -> bytes:
+    """A mail of ``containers`` multipart parts, each inside the one before."""
+    head = BASE + "Subject: [PATCH] deep\nMIME-Version: 1.0\n"
+    head += 'Content-Type: multipart/mixed; boundary="b0"\n'
+    body = "".join(
+        f'--b{i - 1}\nContent-Type: multipart/mixed; boundary="b{i}"\n\n'
+        for i in range(1, containers)
+    )
+    body += f"--b{containers - 1}\nContent-Type: text/plain\n\nHello.\n"
+    body += "".join(f"--b{i}--\n" for i in reversed(range(containers)))
+    return mail(head, body)
+
+
+def test_a_mail_of_as_many_container_parts_as_allowed_is_read():
+    assert parse(nested(MAX_CONTAINERS)).content == "Hello."
+
+
+def test_one_container_part_more_is_refused_before_reading():
+    with pytest.raises(MalformedMail) as refused:
+        parse(nested(MAX_CONTAINERS + 1))
+    assert str(refused.value) == "More than 100 multipart or message parts"
+
+
+def test_nesting_the_library_cannot_follow_is_refused(monkeypatch):
+    # Fewer containers than the limit may still nest past the interpreter's
+    # recursion limit in the email package (a lowered limit, a deep stack).
+    def too_deep(raw):
+        raise RecursionError
+
+    monkeypatch.setattr(parsing_module, "read_message", too_deep)
+    with pytest.raises(MalformedMail) as refused:
+        parse(nested(3))
+    assert str(refused.value) == "MIME parts nested too deeply"
+
+
+def test_nul_characters_are_dropped_from_the_stored_headers():
+    parsed = parse(mail(BASE + "Subject: x\nX-Odd: a\x00b\n"))
+    assert "X-Odd: ab" in parsed.headers.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("header", "author"),
+    [
+        ("X-Original-From: Dana Doe <dana@corp.example>", "dana@corp.example"),
+        ("Reply-To: Dana Doe <dana@corp.example>", "dana@corp.example"),
+        ("Cc: Sam <s@x.example>, Dana Doe <dana@corp.example>", "dana@corp.example"),
+    ],
+)
+def test_a_dmarc_rewritten_mail_names_its_sender_in_its_own_headers(header, author):
+    # The headers are read from the mail itself, not handed in ready-made.
+    raw = mail(
+        "From: Dana Doe via Dev <list@example.com>\nSubject: x\n"
+        f"Message-Id: <m@example.com>\n{header}\n"
+    )
+    found = resolve_author(parse(raw), "list@example.com")
+    assert (found.name, found.email) == ("Dana Doe", author)

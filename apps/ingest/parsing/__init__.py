@@ -83,9 +83,11 @@ def parse_message(msg: Message, *, received_at: dt.datetime) -> ParsedMail:
             raise MalformedMail(f"Missing '{name}' header")
     clean_subject = headers.first_clean(msg, "Subject")
     reply = subject.is_reply(clean_subject)
-    number = total = None
+    number = None
     if clean_subject is not None:
-        number, total = subject.series_marker(subject.split_subject(clean_subject)[1])
+        # Only the number tells a cover letter (0); the series' total is read
+        # from the subject once the project is known (subject_info).
+        number, _ = subject.series_marker(subject.split_subject(clean_subject)[1])
     parts = content.text_parts(msg)
     if reply:
         diff, text = None, content.comment_content(parts)
@@ -96,7 +98,6 @@ def parse_message(msg: Message, *, received_at: dt.datetime) -> ParsedMail:
         subject=clean_subject,
         is_reply=reply,
         number=number,
-        total=total,
         references=headers.references(msg),
         date=headers.mail_date(msg, received_at),
         headers=headers.header_block(msg),

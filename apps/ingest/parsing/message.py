@@ -76,8 +76,7 @@ class ParsedMail:
     msgid: str | None
     subject: str | None
     is_reply: bool
-    number: int | None
-    total: int | None
+    number: int | None  # the x of x/n: 0 is a cover letter
     references: tuple[str, ...]
     date: dt.datetime
     headers: str
