@@ -613,3 +613,12 @@ def test_a_dmarc_rewritten_mail_names_its_sender_in_its_own_headers(header, auth
     )
     found = resolve_author(parse(raw), "list@example.com")
     assert (found.name, found.email) == ("Dana Doe", author)
+
+
+def test_a_first_line_too_long_for_its_header_name_is_folded():
+    # "Subject: " and 70 characters make 79: past the 78 of a header line,
+    # so the value is folded as the email library folds it, not kept whole.
+    value = "word " * 13 + "wordx"
+    assert headers_module.encoded_header("Subject", value) == (
+        "word " * 12 + "word\n wordx"
+    )
