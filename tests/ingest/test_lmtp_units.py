@@ -901,3 +901,19 @@ def test_the_server_knows_its_open_connections_and_mails_in_flight():
     assert replies == [["250 2.0.0 stored"]] * 2
     assert seen == [(1, 2), (2, 2)]
     assert left == (0, 0)
+
+
+def test_a_failing_store_is_logged_with_its_traceback(caplog):
+    async def broken(raw, list_id):
+        raise RuntimeError("boom")
+
+    async def conversation():
+        session = await Session().open(broken)
+        replies = await session.send(b"Subject: x\r\n\r\nbody")
+        await session.close()
+        return replies
+
+    assert asyncio.run(conversation()) == ["451 4.3.0 internal error, try again later"]
+    [record] = [r for r in caplog.records if r.name == "apps.ingest.lmtp"]
+    assert record.getMessage() == "LMTP delivery failed"
+    assert record.exc_info[1].args == ("boom",)
