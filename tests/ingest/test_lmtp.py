@@ -13,14 +13,13 @@ from apps.ingest.delivery import EX_FAILED, EX_OK, EX_TEMPFAIL, Delivered, deliv
 from apps.ingest.lmtp import (
     MAX_RECIPIENTS,
     ConfigurationError,
-    Handler,
-    LMTPServer,
     Policy,
     as_delivered,
     printable,
 )
 from apps.patches.models import Patch
 from tests.ingest.helpers import LIST_ID, make_mail
+from tests.ingest.lmtp_conversation import Client, Server
 from tests.ingest.test_parsemail import saved_mails
 
 PATCH = "A change.\n---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"
@@ -35,10 +34,6 @@ def _store_from_the_loop(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def crlf(raw: bytes) -> bytes:
-    return raw.replace(b"\n", b"\r\n")
-
-
 async def deliver_now(raw: bytes, list_id: str | None) -> Delivered:
     try:
         return deliver_mail(raw, list_id=list_id)
@@ -47,58 +42,10 @@ async def deliver_now(raw: bytes, list_id: str | None) -> Delivered:
         connections.close_all()
 
 
-class Client:
-    """An LMTP client on the test's event loop: commands in, reply lines out."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
-        self.reader = reader
-        self.writer = writer
-
-    async def reply(self) -> str:
-        """Read one (possibly multi-line) reply; return its last line."""
-        while True:
-            line = (await self.reader.readline()).decode().rstrip("\r\n")
-            if len(line) < 4 or line[3] != "-":
-                return line
-
-    async def command(self, line: str) -> str:
-        self.writer.write(line.encode() + b"\r\n")
-        return await self.reply()
-
-    async def send(self, raw: bytes, recipients: list[str]) -> list[str]:
-        """Deliver ``raw``; return the reply of each recipient after DATA."""
-        assert (await self.command("MAIL FROM:<list-bounces@example.org>"))[:3] == "250"
-        for recipient in recipients:
-            assert (await self.command(f"RCPT TO:<{recipient}>"))[:3] == "250"
-        assert (await self.command("DATA"))[:3] == "354"
-        body = crlf(raw).replace(b"\r\n.", b"\r\n..")
-        if not body.endswith(b"\r\n"):
-            body += b"\r\n"
-        self.writer.write(body + b".\r\n")
-        return [await self.reply() for _ in recipients]
-
-
 async def session(policy: Policy, *, max_size: int = 0, store=deliver_now):
-    """Start a server and connect a client; return (client, handler, server)."""
-    loop = asyncio.get_running_loop()
-    handler = Handler(store, policy)
-    open_connections: set[LMTPServer] = set()
-    server = await loop.create_server(
-        lambda: LMTPServer(
-            handler,
-            max_size=max_size,
-            connections=open_connections,
-            hostname="lmtp.test",
-            loop=loop,
-        ),
-        "127.0.0.1",
-        0,
-    )
-    port = server.sockets[0].getsockname()[1]
-    client = Client(*await asyncio.open_connection("127.0.0.1", port))
-    assert (await client.reply()).startswith("220 lmtp.test")
-    assert (await client.command("LHLO client.test"))[:3] == "250"
-    return client, handler, server
+    """Start a server and connect a client; return (client, server)."""
+    server = await Server.start(store, policy, max_size=max_size)
+    return await server.connect(), server
 
 
 def run(coroutine):
@@ -163,7 +110,7 @@ def test_each_recipient_gets_the_reply_of_its_delivery(test_project):
     raw = make_mail(PATCH, msgid="<two-rcpt@example.com>")
 
     async def conversation():
-        client, _, server = await session(
+        client, server = await session(
             Policy({"patches@example.org": LIST_ID}, reject_failed=False)
         )
         first = await client.send(
@@ -196,7 +143,7 @@ def test_a_mail_that_cannot_be_stored_is_kept_and_answered_as_configured(
     raw = b"Subject: no sender\nMessage-Id: <nofrom@x>\n\nbody\n"
 
     async def conversation():
-        client, _, server = await session(Policy({}, reject_failed=reject))
+        client, server = await session(Policy({}, reject_failed=reject))
         replies = await client.send(raw, ["a@x.org", "b@x.org"])
         server.close()
         return replies
@@ -213,7 +160,7 @@ def test_an_oversized_mail_is_refused_for_each_recipient(test_project):
     small = make_mail(PATCH, msgid="<small@example.com>")
 
     async def conversation():
-        client, _, server = await session(Policy({}), max_size=4096)
+        client, server = await session(Policy({}), max_size=4096)
         refused = await client.send(big, [f"{LIST_ID}@list-id.invalid", "b@x.org"])
         stored = await client.send(small, [f"{LIST_ID}@list-id.invalid"])
         server.close()
@@ -237,7 +184,8 @@ def test_a_failing_store_is_a_retry_never_a_bounce():
         return Delivered(EX_TEMPFAIL, "not stored, try again later: database down")
 
     async def conversation(store):
-        client, handler, server = await session(Policy({}), store=store)
+        client, server = await session(Policy({}), store=store)
+        handler = server.handler
         replies = await client.send(b"Subject: x\n\nbody\n", ["a@x.org"])
         server.close()
         return replies, handler.in_flight
@@ -259,7 +207,8 @@ def test_a_stopping_server_stores_nothing_more():
         return Delivered(EX_OK, "stored")
 
     async def conversation():
-        client, handler, server = await session(Policy({}), store=store)
+        client, server = await session(Policy({}), store=store)
+        handler = server.handler
         handler.stopping = True
         replies = await client.send(b"Subject: x\n\nbody\n", ["a@x.org"])
         server.close()
@@ -279,7 +228,7 @@ def test_a_client_leaving_mid_data_leaves_the_server_serving():
         return Delivered(EX_OK, "stored")
 
     async def conversation():
-        client, _, server = await session(Policy({}), store=store)
+        client, server = await session(Policy({}), store=store)
         await client.command("MAIL FROM:<a@x.org>")
         await client.command("RCPT TO:<b@x.org>")
         await client.command("DATA")
@@ -287,7 +236,7 @@ def test_a_client_leaving_mid_data_leaves_the_server_serving():
         await client.writer.drain()
         client.writer.close()
         await asyncio.sleep(0.1)
-        port = server.sockets[0].getsockname()[1]
+        port = server.port
         again = Client(*await asyncio.open_connection("127.0.0.1", port))
         await again.reply()
         await again.command("LHLO client.test")
@@ -307,7 +256,7 @@ def test_utf8_addresses_are_taken_and_recipients_are_bounded():
         return Delivered(EX_OK, "stored")
 
     async def conversation():
-        client, _, server = await session(Policy({}), store=store)
+        client, server = await session(Policy({}), store=store)
         sender = await client.command("MAIL FROM:<zo\u00eb@example.org> SMTPUTF8")
         accepted = [
             await client.command(f"RCPT TO:<list{i}@list-id.invalid>")

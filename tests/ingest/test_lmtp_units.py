@@ -32,6 +32,7 @@ from apps.ingest.lmtp_client import (
 from apps.patches.models import Patch
 from tests.factories import ProjectFactory
 from tests.ingest.helpers import LIST_ID, make_mail
+from tests.ingest.lmtp_conversation import Server
 from tests.ingest.test_parsemail import saved_mails
 
 PATCH = "A change.\n---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"
@@ -770,66 +771,8 @@ def test_the_line_limit_follows_the_size_limit():
     assert asyncio.run(limits(0)) == (32 * 1024 * 1024, None)
 
 
-class Session:
-    """An LMTP server on this event loop and one client talking to it."""
-
-    async def open(self, store, *, max_size=0, line_limit=None) -> "Session":
-        self.open_connections: set[lmtp.LMTPServer] = set()
-        self.handler = lmtp.Handler(store, lmtp.Policy({}))
-
-        def protocol() -> lmtp.LMTPServer:
-            server = lmtp.LMTPServer(
-                self.handler,
-                max_size=max_size,
-                connections=self.open_connections,
-                hostname="lmtp.test",
-            )
-            if line_limit:
-                server.line_length_limit = line_limit
-            return server
-
-        loop = asyncio.get_running_loop()
-        self.server = await loop.create_server(protocol, "127.0.0.1", 0)
-        await self._connect()
-        return self
-
-    async def another(self) -> "Session":
-        """A second client of the same server."""
-        other = Session()
-        other.open_connections = self.open_connections
-        other.handler = self.handler
-        other.server = self.server
-        await other._connect()
-        return other
-
-    async def _connect(self) -> None:
-        port = self.server.sockets[0].getsockname()[1]
-        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", port)
-        await self.reply()
-        await self.command("LHLO client.test")
-
-    async def reply(self) -> str:
-        while True:
-            line = (await self.reader.readline()).decode().rstrip("\r\n")
-            if len(line) < 4 or line[3] != "-":
-                return line
-
-    async def command(self, line: str) -> str:
-        self.writer.write(line.encode() + b"\r\n")
-        return await self.reply()
-
-    async def send(self, body: bytes, recipients: int = 1) -> list[str]:
-        await self.command("MAIL FROM:<a@example.org>")
-        for number in range(recipients):
-            await self.command(f"RCPT TO:<r{number}@example.org>")
-        await self.command("DATA")
-        self.writer.write(body + b"\r\n.\r\n")
-        return [await self.reply() for _ in range(recipients)]
-
-    async def close(self) -> None:
-        self.writer.close()
-        self.server.close()
-        await self.server.wait_closed()
+ONE_RECIPIENT = ["r0@example.org"]
+TWO_RECIPIENTS = ["r0@example.org", "r1@example.org"]
 
 
 async def stored(raw: bytes, list_id: str | None) -> Delivered:
@@ -838,10 +781,11 @@ async def stored(raw: bytes, list_id: str | None) -> Delivered:
 
 def test_a_line_over_the_limit_is_refused_once_per_recipient():
     async def conversation():
-        session = await Session().open(stored, max_size=4096)
-        refused = await session.send(b"Subject: x\r\n\r\n" + b"y" * 5000, 2)
-        after = await session.command("NOOP")
-        await session.close()
+        server = await Server.start(stored, lmtp.Policy({}), max_size=4096)
+        client = await server.connect()
+        refused = await client.send(b"Subject: x\n\n" + b"y" * 5000, TWO_RECIPIENTS)
+        after = await client.command("NOOP")
+        server.close()
         return refused, after
 
     refused, after = asyncio.run(conversation())
@@ -853,10 +797,11 @@ def test_a_line_over_the_limit_is_refused_once_per_recipient():
 
 def test_without_a_size_limit_a_line_is_still_bounded():
     async def conversation():
-        session = await Session().open(stored, line_limit=1000)
-        refused = await session.send(b"Subject: x\r\n\r\n" + b"y" * 2000)
-        after = await session.command("NOOP")
-        await session.close()
+        server = await Server.start(stored, lmtp.Policy({}), line_limit=1000)
+        client = await server.connect()
+        refused = await client.send(b"Subject: x\n\n" + b"y" * 2000, ONE_RECIPIENT)
+        after = await client.command("NOOP")
+        server.close()
         return refused, after
 
     refused, after = asyncio.run(conversation())
@@ -866,11 +811,12 @@ def test_without_a_size_limit_a_line_is_still_bounded():
 
 def test_other_errors_outside_data_are_left_alone():
     async def conversation():
-        session = await Session().open(stored, max_size=4096)
-        before = await session.command("BOGUS")
-        await session.send(b"Subject: x\r\n\r\nbody")
-        after = await session.command("BOGUS")
-        await session.close()
+        server = await Server.start(stored, lmtp.Policy({}), max_size=4096)
+        client = await server.connect()
+        before = await client.command("BOGUS")
+        await client.send(b"Subject: x\n\nbody", ONE_RECIPIENT)
+        after = await client.command("BOGUS")
+        server.close()
         return before, after
 
     before, after = asyncio.run(conversation())
@@ -883,18 +829,20 @@ def test_the_server_knows_its_open_connections_and_mails_in_flight():
 
     async def conversation():
         async def store(raw, list_id):
-            seen.append((session.handler.in_flight, len(session.open_connections)))
+            seen.append((server.handler.in_flight, len(server.open_connections)))
             await asyncio.sleep(0.05)
             return Delivered(0, "stored")
 
-        session = await Session().open(store)
-        other = await session.another()
-        replies = await asyncio.gather(session.send(b"a"), other.send(b"b"))
-        await session.command("QUIT")
+        server = await Server.start(store, lmtp.Policy({}))
+        client, other = await server.connect(), await server.connect()
+        replies = await asyncio.gather(
+            client.send(b"a", ONE_RECIPIENT), other.send(b"b", ONE_RECIPIENT)
+        )
+        await client.command("QUIT")
         await other.command("QUIT")
         await asyncio.sleep(0.1)
-        left = (session.handler.in_flight, len(session.open_connections))
-        await session.close()
+        left = (server.handler.in_flight, len(server.open_connections))
+        server.close()
         return replies, left
 
     replies, left = asyncio.run(conversation())
@@ -908,9 +856,10 @@ def test_a_failing_store_is_logged_with_its_traceback(caplog):
         raise RuntimeError("boom")
 
     async def conversation():
-        session = await Session().open(broken)
-        replies = await session.send(b"Subject: x\r\n\r\nbody")
-        await session.close()
+        server = await Server.start(broken, lmtp.Policy({}))
+        client = await server.connect()
+        replies = await client.send(b"Subject: x\n\nbody", ONE_RECIPIENT)
+        server.close()
         return replies
 
     assert asyncio.run(conversation()) == ["451 4.3.0 internal error, try again later"]
