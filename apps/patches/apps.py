@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -8,5 +9,7 @@ class PatchesConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.patches.defaults import create_defaults_after_migrate
+        from apps.patches.search.plans import plan_text_matches_per_run
 
         post_migrate.connect(create_defaults_after_migrate, sender=self)
+        connection_created.connect(plan_text_matches_per_run)
