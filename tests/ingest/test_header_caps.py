@@ -6,6 +6,7 @@ every other header keeps its start; a value at the limit is kept whole.
 """
 
 import datetime as dt
+from email.header import decode_header, make_header
 
 from apps.ingest.parsing import headers, parse_bytes
 
@@ -59,3 +60,38 @@ def test_a_reference_at_the_limit_is_kept_whole():
     assert stored(parsed, "In-Reply-To").startswith("Your message of Mon")
     assert parsed.references == ("<p@example.com>",)
     assert len(stored(parsed, "X-Long").replace(" ", "")) == LIMIT
+
+
+# --- encoded values are folded as mail folds them ----------------------------------
+
+LONG_NAME = "X-Note-Header-With-A-Long-Name"
+
+
+def stored_lines(parsed, name: str) -> list[str]:
+    """The physical lines of header ``name`` in the stored block."""
+    lines = parsed.headers.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{name}: "))
+    end = start + 1
+    while end < len(lines) and lines[end][:1] in (" ", "\t"):
+        end += 1
+    return lines[start:end]
+
+
+def test_a_long_encoded_value_is_folded_with_tabs_within_76_characters():
+    parsed = parse(f"{LONG_NAME}: =?utf-8?q?{'caf=C3=A9_' * 12}?=\n")
+    lines = stored_lines(parsed, LONG_NAME)
+    assert len(lines) == 2
+    # The first line's length counts the header's name.
+    assert len(lines[0]) <= 76
+    assert lines[1].startswith("\t=?utf-8?b?")
+    value = "".join(lines)[len(LONG_NAME) + 2 :]
+    assert str(make_header(decode_header(value))) == "café " * 12
+
+
+def test_an_undecodable_long_value_is_relabelled_and_folded_the_same_way():
+    parsed = parse(f"{LONG_NAME}: =?utf-8?q?{'caf=FF_' * 12}?=\n")
+    lines = stored_lines(parsed, LONG_NAME)
+    assert len(lines) == 2
+    assert len(lines[0]) <= 76
+    assert lines[0].startswith(f"{LONG_NAME}: =?unknown-8bit?b?")
+    assert lines[1].startswith("\t=?unknown-8bit?b?")

@@ -75,6 +75,34 @@ SUBJECTS = [
     ("[Patch 1 of 2] x", "[1,of,2] x", ("1", "of", "2"), (None, None), 1),
     ("[PATCH V3 2/2] x", "[V3,2/2] x", ("V3", "2/2"), (2, 2), 3),
     ("Fwd:   [PATCH]   spaced    out", "spaced out", (), (None, None), 1),
+    # Numbers up to the largest a database column stores; a larger one is
+    # no marker (no version); zeros in front count for nothing, as in
+    # upstream's int(), however many there are.
+    (
+        "[PATCH 1/2147483647] x",
+        "[1/2147483647] x",
+        ("1/2147483647",),
+        (1, 2**31 - 1),
+        1,
+    ),
+    ("[PATCH 1/2147483648] x", "[1/2147483648] x", ("1/2147483648",), (None, None), 1),
+    ("[PATCH 1/1000000000] x", "[1/1000000000] x", ("1/1000000000",), (1, 10**9), 1),
+    ("[PATCH 1/000000000003] x", "[1/000000000003] x", ("1/000000000003",), (1, 3), 1),
+    (
+        "[PATCH v2147483647] x",
+        "[v2147483647] x",
+        ("v2147483647",),
+        (None, None),
+        2**31 - 1,
+    ),
+    ("[PATCH v2147483648] x", "[v2147483648] x", ("v2147483648",), (None, None), 1),
+    (
+        f"[PATCH v{'0' * 5000}7] x",
+        f"[v{'0' * 5000}7] x"[:255],  # the stored name is cut
+        (f"v{'0' * 5000}7",),
+        (None, None),
+        7,
+    ),
 ]
 
 

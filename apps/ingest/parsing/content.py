@@ -122,7 +122,8 @@ class _DiffSplitter:
         self.diff: list[str] = []
         self.prose: list[str] = []
         self.held: list[str] = []
-        self.hunks = 0
+        # Whether a whole hunk has been read: a diff is then certain.
+        self.after_hunk = False
         self.old = self.new = 0
         self.state = self._outside
 
@@ -167,7 +168,7 @@ class _DiffSplitter:
         if line.startswith("+++ "):
             self.held.append(line)
             self.state = self._new_name
-        elif self.hunks:
+        elif self.after_hunk:
             self.held.append(line)
             self.state = self._file_header
         else:
@@ -183,9 +184,9 @@ class _DiffSplitter:
         elif line.startswith("--- "):
             self._confirm(line)
             self.state = self._old_name
-        elif self.hunks and line.startswith(_NO_NEWLINE):
+        elif self.after_hunk and line.startswith(_NO_NEWLINE):
             self.diff.append(line)
-        elif self.hunks:
+        elif self.after_hunk:
             self.held.append(line)
             self.state = self._file_header
         else:
@@ -201,7 +202,7 @@ class _DiffSplitter:
             self.new -= 1
         self.diff.append(line)
         if self.old <= 0 and self.new <= 0:
-            self.hunks += 1
+            self.after_hunk = True
             self.state = self._new_name
 
     def _extended_header(self, line: str) -> None:

@@ -66,16 +66,15 @@ def _is_plain(value: str | Header) -> TypeGuard[str]:
     )
 
 
-def sanitise_header(
-    value: str | Header, header_name: str | None = None
-) -> Header | None:
+def sanitise_header(value: str | Header) -> Header | None:
     """Decode a raw header value and rebuild it as an ``email.header.Header``.
 
     Encoded words whose charset is unknown or whose bytes do not decode are
     relabelled ``unknown-8bit``. Returns None for a value that cannot be
-    decoded or re-encoded at all.
+    decoded or re-encoded at all. (Its text is what callers read: the
+    header's name matters only to ``encoded_header``'s folding.)
     """
-    built = _sanitise(value, header_name)
+    built = _sanitise(value, None)
     return None if built is None else built[0]
 
 

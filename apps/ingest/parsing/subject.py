@@ -119,10 +119,16 @@ def version(name: str, prefixes: Iterable[str]) -> int:
 
 
 def _number(digits: str) -> int | None:
-    """Return the value of a run of digits, or None when it is too large to store."""
-    if len(digits) > 10:
+    """Return the value of a run of digits, or None when it is too large to store.
+
+    Zeros in front count for nothing (``007`` is 7), however many there are;
+    a longer run is refused before it is converted, which takes time
+    quadratic in its length.
+    """
+    significant = digits.lstrip("0")
+    if len(significant) > len(str(MAX_NUMBER)):
         return None
-    value = int(digits)
+    value = int(significant or "0")
     return value if value <= MAX_NUMBER else None
 
 
