@@ -25,12 +25,14 @@ names them so the report counts them apart.
 """
 
 import argparse
+import atexit
 import fnmatch
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,10 +246,14 @@ def refresh_tests(work: Path, group: Group) -> None:
 
 
 def template_database(env: dict[str, str]) -> Path:
-    """Migrate one SQLite file that every test run of the mutation run copies."""
-    path = BUILD / "template.sqlite3"
-    for stale in BUILD.glob("template.sqlite3*"):
-        stale.unlink()
+    """Migrate one SQLite file that every test run of the mutation run copies.
+
+    Each run has its own, removed when it ends: two runs of different groups
+    at once must not migrate or delete each other's file.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="template-", dir=BUILD))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "template.sqlite3"
     migrate({**env, "DATABASE_URL": f"sqlite:///{path}"})
     return path
 
