@@ -1,3 +1,5 @@
+import functools
+import gc
 import os
 import shutil
 import tempfile
@@ -69,6 +71,23 @@ if TEST_DB_TEMPLATE:
         yield
         connection.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def pytest_sessionstart(session):
+    """Under mutmut, start every mutant's session with empty memo caches.
+
+    mutmut runs each mutant's tests in a process forked from the one that
+    first ran them all. A memoised function (``functools.cache``) would
+    answer from what the original code computed there, and the mutant of
+    the function it calls would never run: a survivor no test could kill.
+    """
+    if os.environ.get("MUTANT_UNDER_TEST", "stats") in ("", "stats"):
+        return
+    for cached in gc.get_objects():
+        if isinstance(cached, functools._lru_cache_wrapper) and getattr(
+            cached, "__module__", ""
+        ).startswith(("apps.", "patchserver.")):
+            cached.cache_clear()
 
 
 def _postgresql_clone(connection, template: str):
