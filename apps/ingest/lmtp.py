@@ -70,8 +70,13 @@ class Policy:
             )
         mapping = {}
         for item in recipients:
-            address, sep, list_id = (part.strip() for part in item.partition("="))
-            if not sep or "@" not in address or not list_id:
+            # Local parts may hold "=" (VERP, SRS) and so may List-Ids (they
+            # are dot-atoms); domain names cannot: the address ends at the
+            # first "=" after its "@".
+            at = item.find("@")
+            equals = item.find("=", at) if at >= 0 else -1
+            address, list_id = item[:equals].strip(), item[equals + 1 :].strip()
+            if equals < 0 or not list_id:
                 raise ConfigurationError(
                     f"PATCHSERVER_LMTP_RECIPIENTS: {item!r} is not address=list-id"
                 )
@@ -142,15 +147,14 @@ class Handler:
         content = envelope.original_content
         assert isinstance(content, bytes)  # aiosmtpd keeps the bytes as sent
         raw = as_delivered(content)
-        groups: dict[str | None, list[int]] = {}
-        for index, recipient in enumerate(envelope.rcpt_tos):
-            groups.setdefault(self.policy.list_id_for(recipient), []).append(index)
-        replies = [""] * len(envelope.rcpt_tos)
-        for list_id, indexes in groups.items():
-            reply = await self._deliver(raw, list_id)
-            for index in indexes:
-                replies[index] = reply
-        return "\r\n".join(replies)
+        # One delivery per project the recipients stand for; each recipient
+        # gets its project's reply, in the order they were given.
+        list_ids = [self.policy.list_id_for(r) for r in envelope.rcpt_tos]
+        replies = {
+            list_id: await self._deliver(raw, list_id)
+            for list_id in dict.fromkeys(list_ids)
+        }
+        return "\r\n".join(replies[list_id] for list_id in list_ids)
 
     async def _deliver(self, raw: bytes, list_id: str | None) -> str:
         if self.stopping:

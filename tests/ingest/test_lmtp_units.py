@@ -310,6 +310,16 @@ def test_no_server_leaves_the_mail_to_the_caller():
     assert isinstance(refused.value.__cause__, ConnectionRefusedError)
 
 
+def test_an_error_without_words_is_named_by_its_kind(monkeypatch):
+    def reset(self, host, port):
+        raise ConnectionResetError()
+
+    monkeypatch.setattr(smtplib.LMTP, "connect", reset)
+    with pytest.raises(ServerUnavailable) as refused:
+        deliver_via_lmtp("127.0.0.1:2525", b"x\n", list_id=None)
+    assert str(refused.value) == "ConnectionResetError"
+
+
 def test_a_silent_server_is_given_up_after_the_timeout():
     with socket.create_server(("127.0.0.1", 0)) as silent:
         address = f"127.0.0.1:{silent.getsockname()[1]}"
@@ -741,6 +751,21 @@ def test_bad_settings_are_named_in_the_error():
     assert str(recipients.value) == (
         "PATCHSERVER_LMTP_RECIPIENTS: 'list' is not address=list-id"
     )
+
+
+def test_a_mapped_address_ends_at_the_first_equals_sign_after_its_domain():
+    # Either side may hold "=": VERP and SRS local parts, dot-atom List-Ids.
+    policy = lmtp.Policy.from_settings(
+        ["List+a=b@Example.org = dev.example.org", "p@example.org=odd=id.example.org"],
+        "accept",
+    )
+    assert policy.recipients == {
+        "list+a=b@example.org": "dev.example.org",
+        "p@example.org": "odd=id.example.org",
+    }
+    for item in ("a=b", "a@b.org=", "a=b@c.org"):
+        with pytest.raises(lmtp.ConfigurationError, match="is not address=list-id"):
+            lmtp.Policy.from_settings([item], "accept")
 
 
 def test_the_reserved_domain_is_matched_in_any_case():
