@@ -771,6 +771,9 @@ def test_a_mapped_address_ends_at_the_first_equals_sign_after_its_domain():
 def test_the_reserved_domain_is_matched_in_any_case():
     policy = lmtp.Policy({})
     assert policy.list_id_for("Dev.Example.org@LIST-ID.Invalid") == "Dev.Example.org"
+    # The domain follows the last "@": a quoted local part may hold one.
+    assert policy.list_id_for('"a@b"@list-id.invalid') == '"a@b"'
+    assert policy.list_id_for("a@list-id.invalid@example.org") is None
 
 
 @pytest.mark.parametrize(
@@ -818,6 +821,26 @@ def test_a_line_over_the_limit_is_refused_once_per_recipient():
         refused == ["552 5.3.4 mail larger than 4096 bytes (INGEST_MAX_MAIL_SIZE)"] * 2
     )
     assert after == "250 OK"
+
+
+def test_data_with_an_argument_is_a_syntax_error_and_the_session_goes_on():
+    async def conversation():
+        server = await Server.start(stored, lmtp.Policy({}))
+        client = await server.connect()
+        await client.command("MAIL FROM:<list-bounces@example.org>")
+        await client.command("RCPT TO:<r0@example.org>")
+        refused = await client.command("DATA now")
+        # The envelope stands: DATA without an argument takes the mail.
+        accepted = await client.command("DATA")
+        client.writer.write(b"Subject: x\r\n\r\nbody\r\n.\r\n")
+        delivered = await client.reply()
+        server.close()
+        return refused, accepted, delivered
+
+    refused, accepted, delivered = asyncio.run(asyncio.wait_for(conversation(), 10))
+    assert refused == "501 Syntax: DATA"
+    assert accepted.startswith("354 ")
+    assert delivered == "250 2.0.0 stored"
 
 
 def test_without_a_size_limit_a_line_is_still_bounded():
