@@ -2,6 +2,7 @@ import functools
 import gc
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -74,7 +75,7 @@ if TEST_DB_TEMPLATE:
 
 
 def pytest_sessionstart(session):
-    """Under mutmut, start every mutant's session with empty memo caches.
+    """Under mutmut, start every mutant's session as a plain pytest run starts.
 
     mutmut runs each mutant's tests in a process forked from the one that
     first ran them all. A memoised function (``functools.cache``) would
@@ -83,6 +84,9 @@ def pytest_sessionstart(session):
     """
     if os.environ.get("MUTANT_UNDER_TEST", "stats") in ("", "stats"):
         return
+    # mutmut's processes ignore Ctrl-C, and so would every process a test
+    # forks, hiding the mutants of code that sets that up itself.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     for cached in gc.get_objects():
         if isinstance(cached, functools._lru_cache_wrapper) and getattr(
             cached, "__module__", ""

@@ -70,13 +70,13 @@ class Policy:
             )
         mapping = {}
         for item in recipients:
-            # Local parts may hold "=" (VERP, SRS) and so may List-Ids (they
-            # are dot-atoms); domain names cannot: the address ends at the
-            # first "=" after its "@".
-            at = item.find("@")
-            equals = item.find("=", at) if at >= 0 else -1
-            address, list_id = item[:equals].strip(), item[equals + 1 :].strip()
-            if equals < 0 or not list_id:
+            # Local parts may hold "=" (VERP, SRS) and "@" (quoted), List-Ids
+            # "=" (they are dot-atoms) but no "@", and domain names neither:
+            # the address ends at the first "=" after its last "@".
+            local, at, rest = item.rpartition("@")
+            domain, equals, list_id = rest.partition("=")
+            address, list_id = f"{local}{at}{domain}".strip(), list_id.strip()
+            if not (local and equals and list_id):
                 raise ConfigurationError(
                     f"PATCHSERVER_LMTP_RECIPIENTS: {item!r} is not address=list-id"
                 )

@@ -754,16 +754,22 @@ def test_bad_settings_are_named_in_the_error():
 
 
 def test_a_mapped_address_ends_at_the_first_equals_sign_after_its_domain():
-    # Either side may hold "=": VERP and SRS local parts, dot-atom List-Ids.
+    # Either side may hold "=": VERP and SRS local parts, dot-atom List-Ids;
+    # a quoted local part may hold "@" too.
     policy = lmtp.Policy.from_settings(
-        ["List+a=b@Example.org = dev.example.org", "p@example.org=odd=id.example.org"],
+        [
+            "List+a=b@Example.org = dev.example.org",
+            "p@example.org=odd=id.example.org",
+            '"a@b=c"@example.org=q.example.org',
+        ],
         "accept",
     )
     assert policy.recipients == {
         "list+a=b@example.org": "dev.example.org",
         "p@example.org": "odd=id.example.org",
+        '"a@b=c"@example.org': "q.example.org",
     }
-    for item in ("a=b", "a@b.org=", "a=b@c.org"):
+    for item in ("a=b", "a@b.org=", "a=b@c.org", "@b.org=x", "a@b.org"):
         with pytest.raises(lmtp.ConfigurationError, match="is not address=list-id"):
             lmtp.Policy.from_settings([item], "accept")
 
