@@ -102,8 +102,18 @@ TRAPS = {
     ),
     "diff, index, mode and binary lines are skipped": (
         "diff --git a/x b/x\nindex 1..2 100644\nold mode 100644\n"
-        "GIT binary patch\nliteral 0\n\\ No newline at end of file\n",
+        "GIT binary patch\nliteral 0\n\\ No newline at end of file\nXX\n",
         [],
+    ),
+    "counts are hashed as their values: zeros in front go, others stay": (
+        "--- a/x\n+++ b/x\n@@ -1,010 +1,100 @@\n@@ -1,00 +1,0 @@\n",
+        ["--- a/x", "+++ b/x", "@@ -10 +100 @@", "@@ -0 +0 @@"],
+    ),
+    # Upstream reads counts with \d+ and int(), both of which take the digits
+    # of every script.
+    "counts in other scripts' digits are hashed as their values": (
+        "--- a/x\n+++ b/x\n@@ -\u0661,\u0661\u0660 +\u0661,\u0968\u0966\u0966 @@\n",
+        ["--- a/x", "+++ b/x", "@@ -10 +200 @@"],
     ),
 }
 

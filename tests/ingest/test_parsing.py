@@ -116,6 +116,13 @@ def test_subject(subject, name, prefixes, marker, version):
     assert info.version == version
 
 
+def test_only_the_projects_own_link_name_is_dropped_from_the_prefixes():
+    parsed = parse(mail(BASE + "Subject: [PATCH test 1/2] x\n"))
+    assert subject_info(parsed, "test").prefixes == ("1/2",)
+    assert subject_info(parsed, "other").prefixes == ("test", "1/2")
+    assert subject_info(parsed, None).prefixes == ("test", "1/2")
+
+
 def test_long_names_are_cut_to_255_characters():
     parsed = parse(mail(BASE + "Subject: [PATCH] " + "x" * 300 + "\n"))
     assert subject_info(parsed, "test").name == "x" * 255
@@ -261,8 +268,10 @@ def test_from_forms(value, name, email):
     "value", ["", "Sen Fane <steom>", "<.com>", "a@-example.com", "a@b_c.com", "@x.org"]
 )
 def test_invalid_from(value):
-    with pytest.raises(MalformedMail, match="Invalid 'From' header"):
+    # Upstream's words, exactly: they are what the failed-mail log shows.
+    with pytest.raises(MalformedMail) as refused:
         author_of(SenderHeaders(from_=value or None))
+    assert str(refused.value) == "Invalid 'From' header"
 
 
 def test_long_names_and_addresses_are_cut():
@@ -488,6 +497,20 @@ def test_pull_request_url_with_user_at_host():
 def test_changed_files_drop_first_component_and_dev_null():
     diff = "--- a/x/y.c\n+++ b/x/y.c\n--- /dev/null\n+++ b/z\n--- quit.sh\n"
     assert changed_files(diff) == ["", "x/y.c", "z"]
+
+
+def test_changed_files_ignore_carriage_returns_anywhere():
+    assert changed_files("--- a/x/na\rme.c\r\n+++ b/x/na\rme.c\r\n") == ["x/name.c"]
+
+
+def test_a_repository_named_before_the_pull_request_text_is_not_its_url():
+    # Upstream's pattern looks for "are available" only after "The
+    # following changes since commit".
+    content = (
+        "are available in the Git repository at:\n\n  git://early.example.org/a.git\n\n"
+        "The following changes since commit 1234:\n\n  x\n\nno repository here\n"
+    )
+    assert pull_request_url(content) is None
 
 
 def test_hints_and_depends_on_lines():
