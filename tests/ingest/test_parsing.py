@@ -116,6 +116,33 @@ def test_subject(subject, name, prefixes, marker, version):
     assert info.version == version
 
 
+@pytest.mark.parametrize(
+    ("subject", "versioned"),
+    [
+        ("[PATCH v2 1/2] x", True),
+        ("[PATCH 1/2] x (v3)", True),
+        ("[PATCH V2] x (v3)", True),
+        ("[PATCH 1/2] x", False),
+        ("[PATCH v2x] x v3", False),
+    ],
+)
+def test_whether_the_subject_writes_the_version(subject, versioned):
+    # A later version that answers an earlier one's thread stays out of the
+    # earlier series only when its subject says which version it is.
+    parsed = parse(mail(BASE + f"Subject: {subject}\n"))
+    assert subject_info(parsed, "test").versioned is versioned
+
+
+def test_an_unreadable_subject_is_refused_in_upstreams_words():
+    # An encoded word the email library cannot decode at all (found by
+    # fuzzing; most broken encoded words decode to something).
+    parsed = parse(mail(BASE + "Subject: =??b?_AAAA?q?////?=\n"))
+    assert parsed.subject is None
+    with pytest.raises(MalformedMail) as refused:
+        subject_info(parsed, "test")
+    assert str(refused.value) == "Invalid 'Subject' header"
+
+
 def test_only_the_projects_own_link_name_is_dropped_from_the_prefixes():
     parsed = parse(mail(BASE + "Subject: [PATCH test 1/2] x\n"))
     assert subject_info(parsed, "test").prefixes == ("1/2",)
