@@ -81,6 +81,7 @@ GROUPS = {
         tests=(
             "tests/patches/test_rules.py",
             "tests/api/test_permissions.py",
+            "tests/api/test_series_versions.py",
             "tests/api/test_patches.py",
             "tests/api/test_resources.py",
             "tests/web/test_bulk.py",
@@ -98,6 +99,7 @@ GROUPS = {
         modules=("apps/patches/mbox.py",),
         tests=(
             "tests/patches",
+            "tests/ingest/test_cover_tags.py",
             "tests/api/test_downloads.py",
             "tests/web/test_patch_detail.py",
             "tests/xmlrpc/test_methods.py",

@@ -74,6 +74,16 @@ def test_long_non_ascii_headers_are_encoded_and_folded(project):
     assert str(make_header(decode_header(parsed["Subject"]))) == subject
 
 
+def test_a_folded_non_ascii_header_is_encoded_as_one_value(project):
+    # The mail's own fold is undone before encoding: the encoder folds
+    # where encoded words allow (here nowhere: the value is short).
+    patch = PatchFactory(
+        project=project, headers="Subject: caf\u00e9\n d\u00e9j\u00e0 vu"
+    )
+    head, _ = split(patch_to_mail(patch))
+    assert "Subject: =?utf-8?b?Y2Fmw6kgZMOpasOgIHZ1?=" in head
+
+
 def test_line_breaks_in_names_cannot_add_headers_or_mails(project):
     """A name decoded from RFC 2047 may hold line breaks: they stay inside."""
     patch = PatchFactory(

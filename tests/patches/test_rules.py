@@ -9,6 +9,7 @@ from tests.factories import (
     PatchFactory,
     PersonFactory,
     ProjectFactory,
+    SeriesFactory,
     UserFactory,
 )
 
@@ -54,6 +55,28 @@ def cast():
 def test_can_edit_patch(cast, who, allowed):
     assert rules.can_edit_patch(cast[who], cast["patch"]) is allowed
     assert rules.can_create_check(cast[who], cast["patch"]) is allowed
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("maintainer", True),
+        ("delegate", True),  # a maintainer too, in this cast
+        ("submitter", False),
+        ("other", False),
+        ("superuser", False),
+        ("anonymous", False),
+    ],
+)
+def test_only_the_projects_maintainers_link_versions(cast, who, allowed):
+    series = SeriesFactory(project=cast["patch"].project)
+    assert rules.can_link_versions(cast[who], series) is allowed
+
+
+def test_no_actor_links_versions_and_other_projects_maintainers_neither(cast):
+    series = SeriesFactory(project=ProjectFactory())
+    assert rules.can_link_versions(None, series) is False
+    assert rules.can_link_versions(cast["maintainer"], series) is False
 
 
 def test_comment_author_may_edit_own_patch_comment_only():
