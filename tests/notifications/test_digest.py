@@ -9,8 +9,13 @@ from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.utils import timezone
 
-from apps.notifications.digest import notifications_collect, notifications_send
-from apps.notifications.models import EmailOptout, PatchChangeNotification
+from apps.events.models import Event
+from apps.notifications.digest import (
+    notifications_collect,
+    notifications_send,
+    notifications_skip_history,
+)
+from apps.notifications.models import EmailOptout, EventCursor, PatchChangeNotification
 from apps.patches.models import State
 from apps.patches.services.updates import patch_update
 from tests.factories import PatchFactory, PersonFactory, ProjectFactory
@@ -205,7 +210,8 @@ def test_a_digest_that_breaks_stops_no_other_and_is_retried(watched, state, capl
     [failure] = run(20 * MINUTE)
     assert failure.email == "sam@[1.2.3.4"
     assert failure.error.startswith("AttributeError: ")
-    assert "Notification digest to 'sam@[1.2.3.4' failed" in caplog.text
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert errors == ["Notification digest to 'sam@[1.2.3.4' failed"]
     assert [m.to for m in mail.outbox] == [["sam@example.org"]]
     # Kept, and tried again by the next run (which fails again, alone).
     assert PatchChangeNotification.objects.get().patch.submitter == broken
@@ -228,6 +234,48 @@ def test_the_command_reports_failures_as_upstream(watched, sam, state, monkeypat
         "Failed sending to sam@example.org: [Errno 111] Connection refused\n"
     )
     assert PatchChangeNotification.objects.count() == 1
+
+
+def test_line_breaks_in_stored_values_stay_out_of_the_mail_headers(state):
+    # Rows imported from an old instance are not validated as forms would
+    # be: a folded link name must not make a header Django refuses to send.
+    folded = ProjectFactory(linkname="fold\n ed", send_notifications=True)
+    sam = PersonFactory(email="sam@example.org")
+    change(PatchFactory(project=folded, submitter=sam), state["accepted"])
+    assert run(20 * MINUTE) == []
+    [message] = mail.outbox
+    assert message.subject == "[fold ed] Patch notification: 1 patch updated"
+    assert message.to == ["sam@example.org"]
+
+
+def test_a_folded_recipient_never_becomes_a_header_of_its_own(watched, state):
+    folded = PersonFactory(email="sam@example.org\n Bcc: x@example.org")
+    change(PatchFactory(project=watched, submitter=folded), state["accepted"])
+    assert run(20 * MINUTE) == []
+    [message] = mail.outbox
+    # One (unusable) address on one line: a mail server refuses it whole.
+    assert message.to == ["sam@example.org Bcc: x@example.org"]
+    assert message.message()["Bcc"] is None
+
+
+def test_skipping_history_starts_at_the_latest_event(watched, sam, state):
+    cursor = EventCursor.objects.filter(name="patch-state-notifications")
+    Event.objects.all().delete()
+    notifications_skip_history()
+    assert cursor.get().last_event_id == 0
+    old = PatchFactory(project=watched, submitter=sam, name="old news")
+    change(old, state["accepted"])
+    change(old, state["rejected"])
+    assert Event.objects.count() == 2
+    notifications_skip_history()
+    assert cursor.get().last_event_id == Event.objects.latest("id").id
+    new = PatchFactory(project=watched, submitter=sam, name="fresh news")
+    change(new, state["rejected"])
+    assert run(20 * MINUTE) == []
+    [message] = mail.outbox
+    assert message.subject == "[watched] Patch notification: 1 patch updated"
+    assert "fresh news" in message.body
+    assert "old news" not in message.body
 
 
 def test_an_upgraded_instance_is_not_notified_of_its_history(watched, sam, state):
